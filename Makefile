@@ -1,0 +1,61 @@
+# Two commands matter: `make run` (browse the curated timeline) and `make test` (the whole suite,
+# on SQLite and on PostgreSQL). Everything they need is installed from this repository's files.
+
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+PYTHON_FOR_VENV := $(shell bin/find-python)
+
+.PHONY: run test lint format check migrations-check install install-dev clean bench-dates
+
+$(BIN)/python:
+	@if [ -z "$(PYTHON_FOR_VENV)" ]; then \
+		echo "ERROR: Python >= 3.12 is required (looked for python3.13, python3.12, python3)." >&2; \
+		echo "       Install Python 3.12 or newer and run this command again." >&2; exit 1; fi
+	$(PYTHON_FOR_VENV) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml constraints.txt
+	$(BIN)/pip install --quiet -c constraints.txt -e .
+	@touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[dev]"
+	@touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+run: install
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --no-input
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py load_curated
+	@echo ""
+	@echo "  Timeline:  http://127.0.0.1:8000/"
+	@echo "  Admin:     http://127.0.0.1:8000/admin/"
+	@echo "  API docs:  http://127.0.0.1:8000/api/v1/docs"
+	@echo "  Create an editor account:  DEBUG=true $(BIN)/python manage.py createsuperuser"
+	@echo ""
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: install-dev
+	bin/test
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+check: install-dev
+	DEBUG=true $(BIN)/python manage.py check
+
+migrations-check: install-dev
+	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
+
+bench-dates: install-dev
+	DEBUG=true $(BIN)/python bench/dates_bench.py
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

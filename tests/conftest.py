@@ -1,0 +1,19 @@
+import pytest
+
+from timeline.curated import load_curated
+from timeline.models import Event
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the curated dataset once into the test database."""
+    with django_db_blocker.unblock():
+        load_curated()
+
+
+@pytest.fixture
+def curated(db):
+    """The curated dataset, reloaded if a transactional test flushed it."""
+    if not Event.objects.filter(slug="2018-06-12-singapore-summit").exists():
+        load_curated()
+    return Event.objects.published()

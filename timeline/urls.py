@@ -1,0 +1,12 @@
+from django.urls import path
+
+from timeline import views
+
+app_name = "timeline"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("events/<slug:slug>/", views.event_detail, name="event"),
+    path("actors/", views.actor_list, name="actors"),
+    path("actors/<str:slug>/", views.actor_detail, name="actor"),
+]
