@@ -356,7 +356,7 @@ def _parse_range(
         right = _day_in_month_of(right, left.end)
     # "late March to early April 2026": the end without a year takes the other end's.
     elif not left.year_stated and right.year_stated:
-        left = _latest_not_after(left, right.finish().end)
+        left = _latest_not_after(left, right.finish().start)
     elif left.year_stated and not right.year_stated:
         right = _earliest_not_before(right, left.finish().start)
     elif not left.year_stated and not right.year_stated:
@@ -365,7 +365,8 @@ def _parse_range(
     if left is None or right is None:
         return None
     first, second = left.finish(), right.finish()
-    if second.end < first.start or second.start < first.start:
+    # The second end must end after the first does: "Q1 to January" is not a range.
+    if second.end < first.end or second.start < first.start:
         return None
     return DateSpan(
         start=first.start,
@@ -425,7 +426,7 @@ def _latest_not_after(reading: _Reading, ceiling: date) -> _Reading | None:
             candidate = reading.with_year(year)
         except ValueError:
             continue
-        if candidate.finish().end <= ceiling:
+        if candidate.finish().start <= ceiling:
             return candidate
     return None
 
@@ -556,6 +557,8 @@ def _start_label(day: date, span: DateSpan) -> tuple[str, str]:
     if span.precision == Precision.YEAR and (day.month, day.day) in YEAR_THIRDS:
         if span.approximate or (day.month, day.day) == (1, 1):
             return YEAR_THIRDS[(day.month, day.day)], "year"
+    if span.precision == Precision.QUARTER and day.day == 1 and day.month % 3 == 1:
+        return f"Q{(day.month + 2) // 3}", "quarter"
     if span.precision in (Precision.MONTH, Precision.QUARTER, Precision.YEAR):
         if day.day == 1:
             return MONTH_NAMES[day.month], "month"
@@ -569,6 +572,8 @@ def _end_label(day: date, span: DateSpan) -> tuple[str, str]:
     if span.precision == Precision.YEAR and (day.month, day.day) in YEAR_THIRD_ENDS:
         if span.approximate or (day.month, day.day) == (12, 31):
             return YEAR_THIRD_ENDS[(day.month, day.day)], "year"
+    if span.precision == Precision.QUARTER and day.day == last and day.month % 3 == 0:
+        return f"Q{day.month // 3}", "quarter"
     if span.precision in (Precision.MONTH, Precision.QUARTER, Precision.YEAR):
         if day.day == last:
             return MONTH_NAMES[day.month], "month"
@@ -640,7 +645,11 @@ def _display_plain(span: DateSpan) -> str:
     last, last_form = _end_label(end, span)
     if first_form == last_form == "year" and not first and not last:
         return str(start.year) if start.year == end.year else f"{start.year}–{end.year}"
-    if "year" in (first_form, last_form) or start.year != end.year:
+    if first_form == "year" and not first and span.approximate and start.year == end.year:
+        first = "early"  # "1950 – mid 1950" would end after its second half; "early" does not
+    if last_form == "year" and not last and span.approximate and start.year == end.year:
+        last = "late"
+    if {"year", "quarter"} & {first_form, last_form} or start.year != end.year:
         return f"{first} {start.year}".strip() + " – " + f"{last} {end.year}".strip()
     if first == last:
         return f"{first} {start.year}"
