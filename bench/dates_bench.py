@@ -14,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("DEBUG", "true")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -46,9 +46,7 @@ def timed(function, text):
 
 def main() -> None:
     cold = [timed(lambda t: parse_span(t, base=BASE), p) for p in PHRASES]
-    warm = [
-        timed(lambda t: parse_span(t, base=BASE), p) for _ in range(ROUNDS) for p in PHRASES
-    ]
+    warm = [timed(lambda t: parse_span(t, base=BASE), p) for _ in range(ROUNDS) for p in PHRASES]
     settings = {"RELATIVE_BASE": datetime(2026, 2, 27)}
     dateparser.parse("June 2018", settings=settings)
     baseline = [

@@ -87,7 +87,9 @@ def test_event_span_reads_back_the_stored_precision():
     assert event.date_display == "June 2018"
 
 
-@pytest.mark.parametrize("spelling", ["Kim Jong Un", "Kim Jong-un", "kim jong un", "김정은", "金正恩"])
+@pytest.mark.parametrize(
+    "spelling", ["Kim Jong Un", "Kim Jong-un", "kim jong un", "김정은", "金正恩"]
+)
 def test_every_spelling_of_an_actor_finds_the_same_actor(curated, spelling):
     found = list(Actor.objects.named(spelling))
     assert [actor.slug for actor in found] == ["kim-jong-un"]

@@ -116,9 +116,7 @@ def read_csv(path: Path, *, columns: list[str]) -> list[tuple[int, dict[str, str
         rows = []
         for row in reader:
             if None in row or any(value is None for value in row.values()):
-                raise CuratedDataError(
-                    [f"{path.name}:{reader.line_num}: wrong number of fields"]
-                )
+                raise CuratedDataError([f"{path.name}:{reader.line_num}: wrong number of fields"])
             rows.append((reader.line_num, {k: (v or "").strip() for k, v in row.items()}))
         return rows
 
