@@ -1,0 +1,233 @@
+"""The JSON API (django-ninja): the same filters, names and selectors as the pages."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.conf import settings
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import NinjaAPI, Query, Status
+from ninja.errors import HttpError, ValidationError
+from ninja.throttling import AnonRateThrottle
+from pydantic import BaseModel, Field
+
+from timeline import exports
+from timeline.filters import (
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    InvalidCursor,
+    TimelineFilter,
+    event_list,
+    event_page,
+    facets,
+    filtered_events,
+    published_event,
+)
+from timeline.models import Actor, ActorKind, Citation, Event, Source
+from timeline.models import Tag as TagModel
+from timeline.schemas import (
+    ActorDetail,
+    ActorOut,
+    ChangeList,
+    EventDetail,
+    EventPage,
+    Facets,
+    SourceOut,
+    TagOut,
+    actor_dict,
+    event_api_url,
+    event_detail,
+    event_item,
+    source_dict,
+)
+
+api = NinjaAPI(
+    title="Korean Peninsula diplomacy timeline API",
+    version="1",
+    description=(
+        "Events of Korean Peninsula diplomacy with their actors and sources. Only published "
+        "events are visible. Lists take the same filters as the timeline page."
+    ),
+    urls_namespace="api-1",
+    throttle=[AnonRateThrottle(settings.API_ANON_RATE)],
+)
+
+
+class Paging(BaseModel):
+    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Events per page (1–200).")
+    cursor: str | None = Field(None, max_length=200, description="`next_cursor` of a page.")
+    count: bool = Field(False, description="Also return the total number of matching events.")
+
+
+class ActorQuery(BaseModel):
+    q: str = Field("", max_length=200, description="Matches names and aliases.")
+    kind: ActorKind | None = None
+    country: str = Field("", max_length=2)
+
+
+def error_422(field: str, message: str) -> HttpError:
+    return ValidationError([{"loc": ["query", field], "msg": message, "type": "value_error"}])
+
+
+@api.exception_handler(ValidationError)
+def validation_failed(request: HttpRequest, error: ValidationError) -> HttpResponse:
+    details = []
+    for item in error.errors:
+        loc = [part for part in item.get("loc", []) if part not in ("query", "filters", "paging")]
+        name = {"date_from": "from", "date_to": "to"}.get(str(loc[0]) if loc else "", "")
+        field = name or (str(loc[0]) if loc else "query")
+        details.append({"field": field, "message": item.get("msg", "invalid value")})
+    summary = "; ".join(f"{d['field']}: {d['message']}" for d in details)
+    return api.create_response(
+        request, {"detail": summary or "Invalid request.", "errors": details}, status=422
+    )
+
+
+@api.get("/events", response=EventPage, url_name="event_list", tags=["events"], exclude_unset=True)
+def list_events(
+    request: HttpRequest,
+    filters: Query[TimelineFilter],
+    paging: Query[Paging],
+):
+    """Published events, filtered, in pages of `limit` after `cursor`."""
+    try:
+        page = event_page(filters, cursor=paging.cursor, limit=paging.limit)
+    except InvalidCursor as error:
+        raise error_422("cursor", str(error)) from None
+    next_url = None
+    if page.next_cursor:
+        query = filters.to_query(cursor=page.next_cursor, limit=str(paging.limit))
+        if paging.count:
+            query["count"] = "true"
+        next_url = f"{request.path}?{query.urlencode()}"
+    body = {
+        "items": [event_item(event) for event in page.events],
+        "next_cursor": page.next_cursor,
+        "next_url": next_url,
+    }
+    if paging.count:
+        body["count"] = filtered_events(filters).count()
+    return body
+
+
+@api.get(
+    "/events/{slug}",
+    response={200: EventDetail, 404: dict},
+    url_name="event_detail",
+    tags=["events"],
+)
+def get_event(request: HttpRequest, slug: str):
+    """One published event with its participants, every account and its relations."""
+    event = published_event(slug)
+    if event is None:
+        return Status(404, {"detail": f"No published event has the slug {slug!r}."})
+    return event_detail(event)
+
+
+@api.get("/actors", response=list[ActorOut], url_name="actor_list", tags=["actors"])
+def list_actors(request: HttpRequest, query: Query[ActorQuery]):
+    actors = Actor.objects.select_related("parent").order_by("name")
+    if query.q:
+        actors = actors.matching(query.q)
+    if query.kind:
+        actors = actors.filter(kind=query.kind)
+    if query.country:
+        actors = actors.filter(country=query.country.upper())
+    return [actor_dict(actor) for actor in actors[:500]]
+
+
+@api.get(
+    "/actors/{slug}",
+    response={200: ActorDetail, 404: dict},
+    url_name="actor_detail",
+    tags=["actors"],
+)
+def get_actor(request: HttpRequest, slug: str):
+    actor = (
+        Actor.objects.select_related("parent")
+        .annotate(
+            event_count=Count(
+                "participations__event",
+                filter=Q(participations__event__publication=Event.Publication.PUBLISHED),
+                distinct=True,
+            )
+        )
+        .filter(slug=slug)
+        .first()
+    )
+    if actor is None:
+        return Status(404, {"detail": f"No actor has the slug {slug!r}."})
+    return {**actor_dict(actor), "event_count": actor.event_count}
+
+
+@api.get("/sources", response=list[SourceOut], url_name="source_list", tags=["sources"])
+def list_sources(request: HttpRequest):
+    """Sources cited by at least one published event."""
+    published = Citation.objects.filter(event__publication=Event.Publication.PUBLISHED)
+    sources = Source.objects.filter(pk__in=published.values("source")).order_by(
+        "-published_on", "title"
+    )
+    return [source_dict(source) for source in sources]
+
+
+@api.get("/tags", response=list[TagOut], url_name="tag_list", tags=["tags"])
+def list_tags(request: HttpRequest):
+    tags = TagModel.objects.annotate(
+        event_count=Count(
+            "events", filter=Q(events__publication=Event.Publication.PUBLISHED), distinct=True
+        )
+    ).order_by("name")
+    return [{"slug": t.slug, "name": t.name, "event_count": t.event_count} for t in tags]
+
+
+@api.get("/facets", response=Facets, url_name="facets", tags=["events"])
+def get_facets(request: HttpRequest, filters: Query[TimelineFilter]):
+    """Counts by kind, country, status, actor and year for the filtered events."""
+    return facets(filters)
+
+
+@api.get("/changes", response=ChangeList, url_name="changes", tags=["events"])
+def list_changes(request: HttpRequest, since: datetime):
+    """Events published, changed or withdrawn since `since` (ISO 8601), oldest change first."""
+    if timezone.is_naive(since):
+        since = timezone.make_aware(since, timezone.UTC)
+    until = timezone.now()
+    public = [Event.Publication.PUBLISHED, Event.Publication.WITHDRAWN]
+    rows = (
+        Event.objects.filter(updated_at__gt=since, publication__in=public)
+        .order_by("updated_at", "id")
+        .values("slug", "publication", "updated_at")[:5000]
+    )
+    items = [
+        {
+            "slug": row["slug"],
+            "change": "published" if row["publication"] == "published" else "withdrawn",
+            "updated_at": row["updated_at"],
+            "api_url": event_api_url(row["slug"]) if row["publication"] == "published" else None,
+        }
+        for row in rows
+    ]
+    return {"since": since, "until": until, "items": items}
+
+
+@api.get("/export/events.csv", url_name="export_csv", tags=["exports"])
+def export_csv(request: HttpRequest, filters: Query[TimelineFilter]):
+    return exports.csv_response(event_list(filters))
+
+
+@api.get("/export/events.ics", url_name="export_ics", tags=["exports"])
+def export_ics(request: HttpRequest, filters: Query[TimelineFilter]):
+    return exports.ical_response(event_list(filters), request=request)
+
+
+@api.get("/export/events.atom", url_name="export_atom", tags=["exports"])
+def export_atom(request: HttpRequest, filters: Query[TimelineFilter]):
+    newest = filters.model_copy(update={"sort": "newest"})
+    return exports.atom_response(event_list(newest), request=request, filters=filters)
+
+
+@api.get("/export/timelinejs.json", url_name="export_timelinejs", tags=["exports"])
+def export_timelinejs(request: HttpRequest, filters: Query[TimelineFilter]):
+    return exports.timelinejs_response(event_list(filters), request=request)

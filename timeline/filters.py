@@ -1,0 +1,323 @@
+"""The one place where a reader's filters become a QuerySet.
+
+The timeline page, the actor pages, the JSON API and the exports all build a `TimelineFilter`
+(from `request.GET` or django-ninja's `Query[...]`) and call `event_list` / `event_page` /
+`facets`. The query-string names are the same everywhere: q, kind, actor, country, tag, status,
+from, to, sort.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import ExtractYear
+from django.http import QueryDict
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from timeline.dates import DateSpan, parse_span
+from timeline.models import (
+    Actor,
+    Citation,
+    Event,
+    EventKind,
+    EventRelation,
+    EventStatus,
+    Participation,
+)
+from timeline.search import search_events
+
+LIST_FIELDS = ("kind", "actor", "country", "tag", "status")
+MAX_TERMS = 20
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 200
+
+
+class TimelineFilter(BaseModel):
+    """What a reader asked for. Invalid values raise pydantic errors naming the field."""
+
+    model_config = ConfigDict(populate_by_name=True, extra="ignore", frozen=True)
+
+    q: str = Field(default="", max_length=200, description="Full text: titles, summaries, actors.")
+    kind: list[EventKind] = Field(default_factory=list, max_length=MAX_TERMS)
+    actor: list[str] = Field(default_factory=list, max_length=MAX_TERMS, description="Actor slugs.")
+    country: list[str] = Field(
+        default_factory=list, max_length=MAX_TERMS, description="ISO 3166-1 alpha-2 codes."
+    )
+    tag: list[str] = Field(default_factory=list, max_length=MAX_TERMS, description="Tag slugs.")
+    status: list[EventStatus] = Field(default_factory=list, max_length=MAX_TERMS)
+    date_from: str = Field(
+        default="",
+        alias="from",
+        max_length=100,
+        description='Any date people write: "2018", "June 2019", "last year".',
+    )
+    date_to: str = Field(default="", alias="to", max_length=100, description="As `from`.")
+    sort: Literal["chronological", "newest"] = "chronological"
+
+    @field_validator("q", "date_from", "date_to", mode="before")
+    @classmethod
+    def strip_text(cls, value: object) -> object:
+        if isinstance(value, list):  # a repeated single-valued parameter: the last one wins
+            value = value[-1] if value else ""
+        if isinstance(value, str):
+            value = value.replace("\x00", "").strip()
+        return value
+
+    @field_validator("country", mode="after")
+    @classmethod
+    def check_countries(cls, values: list[str]) -> list[str]:
+        cleaned = [v.strip().upper() for v in values if v.strip()]
+        for code in cleaned:
+            if len(code) != 2 or not code.isascii() or not code.isalpha():
+                raise ValueError(f"{code!r} is not an ISO 3166-1 alpha-2 country code, e.g. KP")
+        return cleaned
+
+    @field_validator("actor", "tag", mode="after")
+    @classmethod
+    def drop_blanks(cls, values: list[str]) -> list[str]:
+        return [v.strip() for v in values if v.strip()]
+
+    @field_validator("kind", "status", mode="before")
+    @classmethod
+    def drop_blank_choices(cls, values: object) -> object:
+        if isinstance(values, str):
+            values = [values]
+        if isinstance(values, list):
+            return [v for v in values if not (isinstance(v, str) and not v.strip())]
+        return values
+
+    @field_validator("date_from", "date_to", mode="after")
+    @classmethod
+    def check_date(cls, value: str) -> str:
+        if value and parse_span(value) is None:
+            raise ValueError(
+                f"{value!r} is not a date this service understands; "
+                'try "2018", "June 2019", "12 June 2018" or "last year"'
+            )
+        return value
+
+    @property
+    def from_span(self) -> DateSpan | None:
+        return parse_span(self.date_from) if self.date_from else None
+
+    @property
+    def to_span(self) -> DateSpan | None:
+        return parse_span(self.date_to) if self.date_to else None
+
+    def is_empty(self) -> bool:
+        return self == TimelineFilter()
+
+    def to_query(self, **changes: object) -> QueryDict:
+        """The query string that reproduces this filter (with `changes` applied)."""
+        data = self.model_dump(by_alias=True)
+        data.update(changes)
+        query = QueryDict(mutable=True)
+        for name, value in data.items():
+            if name == "sort" and value == "chronological":
+                continue
+            if isinstance(value, list):
+                query.setlist(name, [str(v) for v in value])
+            elif value:
+                query[name] = str(value)
+        return query
+
+    def toggled(self, name: str, value: str) -> str:
+        """Query string with `value` added to or removed from the list filter `name`."""
+        current = [str(v) for v in getattr(self, name)]
+        updated = [v for v in current if v != value] if value in current else [*current, value]
+        return self.to_query(**{name: updated}).urlencode()
+
+
+def field_error_messages(error: ValidationError) -> dict[str, str]:
+    """{"from": "'notadate' is not a date …"}: one message per query-string name."""
+    messages: dict[str, str] = {}
+    for item in error.errors():
+        name = str(item["loc"][0]) if item["loc"] else "query"
+        name = {"date_from": "from", "date_to": "to"}.get(name, name)
+        message = item["msg"].removeprefix("Value error, ")
+        messages.setdefault(name, message)
+    return messages
+
+
+def filter_from_query(query: QueryDict) -> tuple[TimelineFilter, dict[str, str]]:
+    """Build a filter from a page's query string; an invalid field is dropped, not fatal.
+
+    Returns the filter made of the valid fields, and a message per invalid field, so that the
+    page can show the message beside the field while the other filters still apply.
+    """
+    data: dict[str, object] = {}
+    for name in ("q", "from", "to", "sort"):
+        if name in query:
+            data[name] = query.get(name, "")
+    for name in LIST_FIELDS:
+        values = [v for v in query.getlist(name) if v.strip()]
+        if values:
+            data[name] = values
+    errors: dict[str, str] = {}
+    for _ in range(len(data) + 1):
+        try:
+            return TimelineFilter.model_validate(data), errors
+        except ValidationError as error:
+            messages = field_error_messages(error)
+            errors.update(messages)
+            for name in messages:
+                data.pop(name, None)
+    return TimelineFilter(), errors
+
+
+# ----------------------------------------------------------------------------------------------
+# Selectors
+
+
+def filtered_events(filters: TimelineFilter, *, base: QuerySet | None = None) -> QuerySet:
+    """Published events matching every filter, unordered."""
+    events = base if base is not None else Event.objects.published()
+    if filters.kind:
+        events = events.filter(kind__in=filters.kind)
+    if filters.status:
+        events = events.filter(status__in=filters.status)
+    if filters.country:
+        events = events.filter(country__in=filters.country)
+    # Each actor and tag narrows further: "events with Trump and Kim", not "Trump or Kim".
+    for slug in filters.actor:
+        events = events.filter(
+            pk__in=Participation.objects.filter(actor__slug=slug).values("event")
+        )
+    for slug in filters.tag:
+        events = events.filter(tags__slug=slug)
+    if (span := filters.from_span) is not None:
+        events = events.filter(end__gte=span.start)
+    if (span := filters.to_span) is not None:
+        events = events.filter(start__lte=span.end)
+    if filters.q:
+        events = search_events(events, filters.q)
+    return events
+
+
+def with_related(events: QuerySet) -> QuerySet:
+    """Everything a list entry shows, in a fixed number of queries whatever the page size."""
+    return events.prefetch_related(
+        Prefetch(
+            "participations",
+            queryset=Participation.objects.select_related("actor").order_by("id"),
+        ),
+        Prefetch(
+            "citations",
+            queryset=Citation.objects.select_related("source", "speaker").order_by("id"),
+        ),
+        "tags",
+    )
+
+
+def event_list(filters: TimelineFilter, *, base: QuerySet | None = None) -> QuerySet:
+    """The ordered, prefetched QuerySet of matching events."""
+    events = filtered_events(filters, base=base)
+    if filters.sort == "newest":
+        events = events.order_by("-start", "-end", "-id")
+    else:
+        events = events.order_by("start", "end", "id")
+    return with_related(events)
+
+
+def published_event(slug: str) -> Event | None:
+    """One published event with everything its page shows, relations both ways included."""
+    events = with_related(Event.objects.published().filter(slug=slug)).prefetch_related(
+        Prefetch("relations_out", queryset=EventRelation.objects.select_related("to_event")),
+        Prefetch("relations_in", queryset=EventRelation.objects.select_related("from_event")),
+    )
+    return events.first()
+
+
+class InvalidCursor(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Page:
+    events: list[Event]
+    next_cursor: str | None
+
+
+def encode_cursor(event: Event, *, sort: str) -> str:
+    payload = json.dumps([event.start.isoformat(), event.end.isoformat(), event.pk, sort])
+    return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, *, sort: str) -> tuple[date, date, int]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        start, end, pk, cursor_sort = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        if cursor_sort != sort:
+            raise InvalidCursor("this cursor belongs to another sort order")
+        return date.fromisoformat(start), date.fromisoformat(end), int(pk)
+    except InvalidCursor:
+        raise
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError) as error:
+        raise InvalidCursor("the cursor is not one this service issued") from error
+
+
+def event_page(
+    filters: TimelineFilter,
+    *,
+    cursor: str | None = None,
+    limit: int = DEFAULT_LIMIT,
+    base: QuerySet | None = None,
+) -> Page:
+    """One page of events after `cursor`, seeking on (start, end, id): no OFFSET."""
+    events = event_list(filters, base=base)
+    if cursor:
+        start, end, pk = decode_cursor(cursor, sort=filters.sort)
+        if filters.sort == "newest":
+            after = (
+                Q(start__lt=start)
+                | Q(start=start, end__lt=end)
+                | Q(start=start, end=end, pk__lt=pk)
+            )
+        else:
+            after = (
+                Q(start__gt=start)
+                | Q(start=start, end__gt=end)
+                | Q(start=start, end=end, pk__gt=pk)
+            )
+        events = events.filter(after)
+    rows = list(events[: limit + 1])
+    next_cursor = encode_cursor(rows[limit - 1], sort=filters.sort) if len(rows) > limit else None
+    return Page(events=rows[:limit], next_cursor=next_cursor)
+
+
+def facets(filters: TimelineFilter, *, top_actors: int = 10) -> dict[str, list[dict]]:
+    """Counts by kind, country, status, actor and year for the events matching `filters`."""
+    events = filtered_events(filters).order_by()
+    ids = events.values("pk")
+
+    def count_by(field: str) -> list[dict]:
+        rows = events.values(field).annotate(count=Count("pk")).order_by("-count", field)
+        return [{"value": row[field], "count": row["count"]} for row in rows if row[field]]
+
+    actor_rows = (
+        Actor.objects.filter(participations__event__in=ids)
+        .annotate(count=Count("participations__event", distinct=True))
+        .order_by("-count", "name")
+        .values("slug", "name", "count")[:top_actors]
+    )
+    year_rows = (
+        events.annotate(year=ExtractYear("start"))
+        .values("year")
+        .annotate(count=Count("pk"))
+        .order_by("year")
+    )
+    return {
+        "kind": count_by("kind"),
+        "country": count_by("country"),
+        "status": count_by("status"),
+        "actor": [
+            {"value": r["slug"], "label": r["name"], "count": r["count"]} for r in actor_rows
+        ],
+        "year": [{"value": r["year"], "count": r["count"]} for r in year_rows],
+    }

@@ -1,0 +1,254 @@
+"""The one serialisation of events, actors and sources: the API and every export use it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.urls import reverse
+from ninja import Schema
+
+from timeline.markup import render_markdown
+from timeline.models import Actor, Event, Source
+
+
+class ActorRef(Schema):
+    slug: str
+    name: str
+    role: str
+
+
+class SourceOut(Schema):
+    title: str
+    url: str
+    publisher: str
+    published_on: date | None
+    language: str
+    kind: str
+    ai_generated: bool
+
+
+class EventItem(Schema):
+    slug: str
+    title: str
+    kind: str
+    summary: str
+    start: date
+    end: date
+    precision: str
+    approximate: bool
+    date_display: str
+    status: str
+    location: str
+    country: str
+    actors: list[ActorRef]
+    sources: list[SourceOut]
+    tags: list[str]
+    url: str
+    api_url: str
+
+
+class Participant(Schema):
+    slug: str
+    name: str
+    role: str
+    title_at_time: str
+
+
+class CitationOut(Schema):
+    source: SourceOut
+    quote: str
+    speaker: str | None
+    note: str
+
+
+class RelationOut(Schema):
+    kind: str
+    direction: str  # "outgoing": this event <kind> the other; "incoming": the other <kind> this
+    slug: str
+    title: str
+    date_display: str
+    api_url: str
+
+
+class EventDetail(EventItem):
+    body_html: str
+    date_text: str
+    participants: list[Participant]
+    citations: list[CitationOut]
+    relations: list[RelationOut]
+    updated_at: datetime
+
+
+class EventPage(Schema):
+    items: list[EventItem]
+    next_cursor: str | None
+    next_url: str | None
+    count: int | None = None
+
+
+class ActorOut(Schema):
+    slug: str
+    name: str
+    kind: str
+    country: str
+    aliases: list[str]
+    description: str
+    parent: str | None
+    url: str
+    api_url: str
+
+
+class ActorDetail(ActorOut):
+    event_count: int
+
+
+class TagOut(Schema):
+    slug: str
+    name: str
+    event_count: int
+
+
+class FacetValue(Schema):
+    value: str | int
+    count: int
+    label: str | None = None
+
+
+class Facets(Schema):
+    kind: list[FacetValue]
+    country: list[FacetValue]
+    status: list[FacetValue]
+    actor: list[FacetValue]
+    year: list[FacetValue]
+
+
+class Change(Schema):
+    slug: str
+    change: str  # "published" (visible, new or changed) or "withdrawn" (no longer public)
+    updated_at: datetime
+    api_url: str | None
+
+
+class ChangeList(Schema):
+    since: datetime
+    until: datetime
+    items: list[Change]
+
+
+def source_dict(source: Source) -> dict:
+    return {
+        "title": source.title,
+        "url": source.url,
+        "publisher": source.publisher,
+        "published_on": source.published_on,
+        "language": source.language,
+        "kind": source.kind,
+        "ai_generated": source.ai_generated,
+    }
+
+
+def event_api_url(slug: str) -> str:
+    return reverse("api-1:event_detail", kwargs={"slug": slug})
+
+
+def event_item(event: Event) -> dict:
+    """An event as a list entry; expects `filters.with_related` prefetches."""
+    sources: dict[int, Source] = {}
+    for citation in event.citations.all():
+        sources.setdefault(citation.source_id, citation.source)
+    actors: dict[tuple[str, str], dict] = {}
+    for participation in event.participations.all():
+        key = (participation.actor.slug, participation.role)
+        actors.setdefault(
+            key,
+            {
+                "slug": participation.actor.slug,
+                "name": participation.actor.name,
+                "role": participation.role,
+            },
+        )
+    return {
+        "slug": event.slug,
+        "title": event.title,
+        "kind": event.kind,
+        "summary": event.summary,
+        "start": event.start,
+        "end": event.end,
+        "precision": event.precision,
+        "approximate": event.approximate,
+        "date_display": event.date_display,
+        "status": event.status,
+        "location": event.location,
+        "country": event.country,
+        "actors": list(actors.values()),
+        "sources": [source_dict(s) for s in sources.values()],
+        "tags": [tag.slug for tag in event.tags.all()],
+        "url": event.get_absolute_url(),
+        "api_url": event_api_url(event.slug),
+    }
+
+
+def relation_dicts(event: Event) -> list[dict]:
+    relations = []
+    for relation in event.relations_out.all():
+        other = relation.to_event
+        if other.publication == Event.Publication.PUBLISHED:
+            relations.append((relation.kind, "outgoing", other))
+    for relation in event.relations_in.all():
+        other = relation.from_event
+        if other.publication == Event.Publication.PUBLISHED:
+            relations.append((relation.kind, "incoming", other))
+    return [
+        {
+            "kind": kind,
+            "direction": direction,
+            "slug": other.slug,
+            "title": other.title,
+            "date_display": other.date_display,
+            "api_url": event_api_url(other.slug),
+        }
+        for kind, direction, other in relations
+    ]
+
+
+def event_detail(event: Event) -> dict:
+    """An event with everything its page shows; expects `event_detail_queryset` prefetches."""
+    return {
+        **event_item(event),
+        "body_html": render_markdown(event.body),
+        "date_text": event.date_text,
+        "participants": [
+            {
+                "slug": p.actor.slug,
+                "name": p.actor.name,
+                "role": p.role,
+                "title_at_time": p.title_at_time,
+            }
+            for p in event.participations.all()
+        ],
+        "citations": [
+            {
+                "source": source_dict(c.source),
+                "quote": c.quote,
+                "speaker": c.speaker.name if c.speaker else None,
+                "note": c.note,
+            }
+            for c in event.citations.all()
+        ],
+        "relations": relation_dicts(event),
+        "updated_at": event.updated_at,
+    }
+
+
+def actor_dict(actor: Actor) -> dict:
+    return {
+        "slug": actor.slug,
+        "name": actor.name,
+        "kind": actor.kind,
+        "country": actor.country,
+        "aliases": actor.aliases,
+        "description": actor.description,
+        "parent": actor.parent.slug if actor.parent else None,
+        "url": actor.get_absolute_url(),
+        "api_url": reverse("api-1:actor_detail", kwargs={"slug": actor.slug}),
+    }
