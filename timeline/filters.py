@@ -291,9 +291,11 @@ def event_page(
     return Page(events=rows[:limit], next_cursor=next_cursor)
 
 
-def facets(filters: TimelineFilter, *, top_actors: int = 10) -> dict[str, list[dict]]:
+def facets(
+    filters: TimelineFilter, *, top_actors: int = 10, base: QuerySet | None = None
+) -> dict[str, list[dict]]:
     """Counts by kind, country, status, actor and year for the events matching `filters`."""
-    events = filtered_events(filters).order_by()
+    events = filtered_events(filters, base=base).order_by()
     ids = events.values("pk")
 
     def count_by(field: str) -> list[dict]:

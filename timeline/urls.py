@@ -8,5 +8,6 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("events/<slug:slug>/", views.event_detail, name="event"),
     path("actors/", views.actor_list, name="actors"),
+    path("actors/suggest/", views.actor_suggestions, name="actor_suggestions"),
     path("actors/<str:slug>/", views.actor_detail, name="actor"),
 ]

@@ -1,26 +1,173 @@
 """HTML pages: each view renders its page template, or one of its partials for htmx."""
 
-from django.http import HttpRequest
+from django.db.models import Q
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.views.decorators.vary import vary_on_headers
 
-from timeline.models import Actor, Event
+from timeline.charts import density_chart
+from timeline.filters import (
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    InvalidCursor,
+    TimelineFilter,
+    event_page,
+    facets,
+    filter_from_query,
+    published_event,
+)
+from timeline.markup import render_markdown
+from timeline.models import Actor, Event, EventKind, EventStatus
+from timeline.schemas import event_api_url
+
+AUTOCOMPLETE_LIMIT = 8
 
 
+def wants_fragment(request: HttpRequest) -> bool:
+    # A history-restore request rebuilds the whole page from the URL: it needs the full page.
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+def page_size(request: HttpRequest, errors: dict[str, str]) -> int:
+    raw = request.GET.get("limit", "")
+    if not raw:
+        return DEFAULT_LIMIT
+    if raw.isdigit() and 1 <= int(raw) <= MAX_LIMIT:
+        return int(raw)
+    errors["limit"] = f"limit must be a whole number from 1 to {MAX_LIMIT}"
+    return DEFAULT_LIMIT
+
+
+def timeline_context(request: HttpRequest, *, base=None, actor: Actor | None = None) -> dict:
+    filters, errors = filter_from_query(request.GET)
+    limit = page_size(request, errors)
+    cursor = request.GET.get("cursor") or None
+    try:
+        page = event_page(filters, cursor=cursor, limit=limit, base=base)
+    except InvalidCursor as error:
+        errors["cursor"] = str(error)
+        cursor = None
+        page = event_page(filters, limit=limit, base=base)
+    next_query = None
+    if page.next_cursor:
+        query = filters.to_query(cursor=page.next_cursor)
+        if request.GET.get("limit") and "limit" not in errors:
+            query["limit"] = str(limit)
+        next_query = query.urlencode()
+    counts = facets(filters, base=base)
+    return {
+        "page_total": sum(row["count"] for row in counts["kind"]),
+        "facet_groups": facet_groups(counts, filters=filters),
+        "filters": filters,
+        "errors": errors,
+        "page": page,
+        "cursor": cursor,
+        "next_query": next_query,
+        "facets": counts,
+        "chart": density_chart(counts["year"], filters=filters),
+        "kinds": EventKind.choices,
+        "statuses": EventStatus.choices,
+        "selected_actors": Actor.objects.filter(slug__in=filters.actor).order_by("name"),
+        "query_string": filters.to_query().urlencode(),
+        "actor": actor,
+    }
+
+
+def facet_groups(counts: dict, *, filters: TimelineFilter) -> list[tuple[str, list[dict]]]:
+    """Each facet value as a link that toggles it in the current filters."""
+    labels = {
+        "kind": dict(EventKind.choices),
+        "status": dict(EventStatus.choices),
+        "country": {},
+        "actor": {row["value"]: row["label"] for row in counts["actor"]},
+    }
+    groups = []
+    for name in ("kind", "status", "country", "actor"):
+        selected = {str(v) for v in getattr(filters, name)}
+        rows = [
+            {
+                "label": labels[name].get(row["value"], row["value"]),
+                "count": row["count"],
+                "href": filters.toggled(name, str(row["value"])),
+                "selected": str(row["value"]) in selected,
+            }
+            for row in counts[name]
+        ]
+        if rows:
+            groups.append((name, rows))
+    return groups
+
+
+@vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def index(request: HttpRequest) -> TemplateResponse:
-    events = Event.objects.published().chronological().prefetch_related("actors")
-    return TemplateResponse(request, "timeline/index.html", {"events": events})
+    context = timeline_context(request)
+    template = "timeline/index.html"
+    if wants_fragment(request):
+        template += "#more" if context["cursor"] else "#results"
+    return TemplateResponse(request, template, context)
 
 
+@vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def event_detail(request: HttpRequest, *, slug: str) -> TemplateResponse:
-    event = get_object_or_404(Event.objects.published(), slug=slug)
-    return TemplateResponse(request, "timeline/event.html", {"event": event})
+    event = published_event(slug)
+    if event is None:
+        raise Http404("No published event has this address.")
+    published = Event.objects.published()
+    previous = (
+        published.filter(
+            Q(start__lt=event.start)
+            | Q(start=event.start, end__lt=event.end)
+            | Q(start=event.start, end=event.end, pk__lt=event.pk)
+        )
+        .order_by("-start", "-end", "-id")
+        .first()
+    )
+    following = (
+        published.filter(
+            Q(start__gt=event.start)
+            | Q(start=event.start, end__gt=event.end)
+            | Q(start=event.start, end=event.end, pk__gt=event.pk)
+        )
+        .order_by("start", "end", "id")
+        .first()
+    )
+    context = {
+        "event": event,
+        "previous": previous,
+        "next": following,
+        "api_url": event_api_url(event.slug),
+        "body_html": render_markdown(event.body),
+    }
+    return TemplateResponse(request, "timeline/event.html", context)
 
 
+@vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def actor_list(request: HttpRequest) -> TemplateResponse:
-    return TemplateResponse(request, "timeline/actors.html", {"actors": Actor.objects.all()})
+    q = request.GET.get("q", "").replace("\x00", "").strip()[:200]
+    actors = Actor.objects.order_by("name")
+    if q:
+        actors = actors.matching(q)
+    context = {"actors": actors, "q": q}
+    template = "timeline/actors.html"
+    if wants_fragment(request):
+        template += "#actor-results"
+    return TemplateResponse(request, template, context)
 
 
+def actor_suggestions(request: HttpRequest) -> TemplateResponse:
+    """htmx autocomplete: actors whose name or alias contains what was typed."""
+    q = request.GET.get("actor_search", "").replace("\x00", "").strip()[:100]
+    actors = Actor.objects.matching(q).order_by("name")[:AUTOCOMPLETE_LIMIT] if q else []
+    return TemplateResponse(request, "timeline/index.html#suggestions", {"suggestions": actors})
+
+
+@vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def actor_detail(request: HttpRequest, *, slug: str) -> TemplateResponse:
-    actor = get_object_or_404(Actor, slug=slug)
-    return TemplateResponse(request, "timeline/actor.html", {"actor": actor})
+    actor = get_object_or_404(Actor.objects.select_related("parent"), slug=slug)
+    base = Event.objects.published().filter(actors=actor).distinct()
+    context = timeline_context(request, base=base, actor=actor)
+    template = "timeline/actor.html"
+    if wants_fragment(request):
+        template = "timeline/index.html" + ("#more" if context["cursor"] else "#results")
+    return TemplateResponse(request, template, context)

@@ -1,0 +1,146 @@
+"""The public pages: full page, htmx fragment and history restore, sharing one template."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from timeline.models import Event
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+HISTORY_RESTORE = {"HTTP_HX_REQUEST": "true", "HTTP_HX_HISTORY_RESTORE_REQUEST": "true"}
+
+
+def event_slugs(html: str) -> list[str]:
+    return re.findall(r'<li class="event" id="e-([^"]+)"', html)
+
+
+def test_timeline_full_page_lists_published_events_in_order(client, curated):
+    response = client.get("/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.count("<h1") == 1 and "<html" in html
+    expected = list(
+        Event.objects.published().order_by("start", "end", "id")[:50].values_list("slug", flat=True)
+    )
+    assert event_slugs(html) == expected
+    assert "Load more events" in html
+
+
+def test_htmx_request_gets_only_the_results_fragment(client, curated):
+    html = client.get("/?kind=summit", **HTMX).content.decode()
+    assert "<html" not in html and "<form" not in html
+    assert event_slugs(html)
+    assert 'hx-swap-oob="innerHTML"' in html
+
+
+def test_history_restore_request_gets_the_full_page(client, curated):
+    html = client.get("/?kind=summit", **HISTORY_RESTORE).content.decode()
+    assert "<html" in html and "<form" in html
+
+
+def test_responses_vary_on_htmx_headers(client, curated):
+    assert "HX-Request" in client.get("/")["Vary"]
+
+
+def test_status_badges_and_ai_labels_are_visible(client, curated):
+    html = client.get("/?status=speculated&status=scheduled").content.decode()
+    assert "status-speculated" in html and "Speculated" in html
+    html = client.get("/?q=White House").content.decode()
+    assert "includes AI-generated reporting" in html
+
+
+def test_unreadable_date_is_explained_beside_the_field_and_other_filters_still_apply(
+    client, curated
+):
+    response = client.get("/?kind=summit&from=notadate")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="from-error"' in html and "not a date this service understands" in html
+    slugs = event_slugs(html)
+    assert slugs and all(Event.objects.get(slug=s).kind == "summit" for s in slugs)
+
+
+def test_readable_date_shows_how_it_was_read(client, curated):
+    html = client.get("/?from=2018").content.decode()
+    assert "from 1 January 2018" in html
+
+
+def test_load_more_fragment_continues_after_the_cursor(client, curated):
+    first = client.get("/?limit=5").content.decode()
+    more = re.search(r'href="/\?([^"]*cursor=[^"]+)"', first).group(1).replace("&amp;", "&")
+    fragment = client.get(f"/?{more}", **HTMX).content.decode()
+    expected = list(
+        Event.objects.published()
+        .order_by("start", "end", "id")[5:10]
+        .values_list("slug", flat=True)
+    )
+    assert event_slugs(fragment) == expected
+    assert "summary-bar" not in fragment  # only the entries, appended in place
+
+
+def test_page_query_count_is_constant_whatever_the_page_size(client, curated):
+    counts = {}
+    for limit in (1, 10, 100, 200):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/?limit={limit}").status_code == 200
+        counts[limit] = len(queries)
+    assert len(set(counts.values())) == 1, counts
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "kind=summit",
+        "actor=kim-jong-un&sort=newest",
+        "q=김정은",
+        "from=2018&to=2019&status=occurred",
+        "country=KP&kind=missile_test",
+    ],
+)
+def test_page_and_api_agree_on_the_same_query_string(client, curated, query):
+    html = client.get(f"/?{query}&limit=200").content.decode()
+    api = client.get(f"/api/v1/events?{query}&limit=200").json()
+    assert event_slugs(html) == [item["slug"] for item in api["items"]]
+
+
+def test_event_page_shows_every_account_and_links_its_json_twin(client, curated):
+    html = client.get("/events/2026-02-wh-open-without-preconditions/").content.decode()
+    assert (
+        '<link rel="alternate" type="application/json" href="/api/v1/events/2026-02-wh-open-without-preconditions">'
+        in html
+    )
+    assert (
+        html.count('class="account"')
+        == Event.objects.get(slug="2026-02-wh-open-without-preconditions").citations.count()
+    )
+    assert "AI-generated" in html and "Responds to" in html
+    congress = client.get("/events/2026-02-25-kim-congress-us-relations/").content.decode()
+    assert "Responded to by" in congress
+
+
+def test_drafts_have_no_public_page(client, curated):
+    Event.objects.filter(slug="2018-06-12-singapore-summit").update(publication="draft")
+    response = client.get("/events/2018-06-12-singapore-summit/")
+    assert response.status_code == 404
+    assert b"Nothing here" in response.content
+
+
+def test_actor_pages_and_autocomplete(client, curated):
+    assert "Kim Jong-un" in client.get("/actors/?q=김정은").content.decode()
+    fragment = client.get("/actors/?q=kim jong un", **HTMX).content.decode()
+    assert "<html" not in fragment and "Kim Jong-un" in fragment
+    html = client.get("/actors/kim-jong-un/").content.decode()
+    assert "김정은" in html and event_slugs(html)
+    suggestions = client.get("/actors/suggest/?actor_search=김정").content.decode()
+    assert 'value="kim-jong-un"' in suggestions
+
+
+def test_pages_have_no_inline_script_or_style(client, curated):
+    html = client.get("/").content.decode()
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)
+    assert "<style" not in html and " style=" not in html
