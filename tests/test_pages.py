@@ -111,8 +111,8 @@ def test_page_and_api_agree_on_the_same_query_string(client, curated, query):
 def test_event_page_shows_every_account_and_links_its_json_twin(client, curated):
     html = client.get("/events/2026-02-wh-open-without-preconditions/").content.decode()
     assert (
-        '<link rel="alternate" type="application/json" href="/api/v1/events/2026-02-wh-open-without-preconditions">'
-        in html
+        '<link rel="alternate" type="application/json" '
+        'href="/api/v1/events/2026-02-wh-open-without-preconditions">' in html
     )
     assert (
         html.count('class="account"')
