@@ -17,3 +17,13 @@ def curated(db):
     if not Event.objects.filter(slug="2018-06-12-singapore-summit").exists():
         load_curated()
     return Event.objects.published()
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Throttle history lives in the cache: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

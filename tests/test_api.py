@@ -309,3 +309,17 @@ def test_openapi_document_and_docs_page(client):
     docs = client.get("/api/v1/docs")
     assert docs.status_code == 200
     assert b"cdn" not in docs.content.lower()
+
+
+def test_anonymous_clients_are_throttled_with_retry_after(client, curated, monkeypatch):
+    from django.core.cache import cache
+
+    from timeline.api import api
+
+    cache.clear()
+    monkeypatch.setattr(api.throttle[0], "num_requests", 3)
+    statuses = [client.get("/api/v1/tags").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    limited = client.get("/api/v1/tags")
+    assert int(limited["Retry-After"]) >= 1
+    cache.clear()

@@ -368,6 +368,11 @@ def _parse_range(
     # The second end must end after the first does: "Q1 to January" is not a range.
     if second.end < first.end or second.start < first.start:
         return None
+    # "early February to 11 February": a month-level end and a day inside the same month say
+    # neither a month nor a day honestly.
+    same_month = (first.start.year, first.start.month) == (second.end.year, second.end.month)
+    if same_month and first.precision != second.precision:
+        return None
     return DateSpan(
         start=first.start,
         end=second.end,
