@@ -323,3 +323,13 @@ def test_anonymous_clients_are_throttled_with_retry_after(client, curated, monke
     limited = client.get("/api/v1/tags")
     assert int(limited["Retry-After"]) >= 1
     cache.clear()
+
+
+@pytest.mark.parametrize(
+    "since", ["3599-10-29T09:21:38+16:50", "9999-12-31T23:59:59-23:59", "0.5", "2026-13-01"]
+)
+def test_changes_refuses_or_normalises_odd_moments_without_a_500(client, curated, since):
+    from urllib.parse import quote
+
+    response = client.get(f"/api/v1/changes?since={quote(since)}")
+    assert response.status_code in (200, 422), response.content[:300]

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC
 
 from django.conf import settings
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from ninja import NinjaAPI, Query, Status
 from ninja.errors import HttpError, ValidationError
 from ninja.throttling import AnonRateThrottle
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from timeline import exports
 from timeline.filters import (
@@ -55,6 +56,31 @@ api = NinjaAPI(
 )
 
 
+class FieldError(BaseModel):
+    field: str
+    message: str
+
+
+class ValidationErrorOut(BaseModel):
+    detail: str
+    errors: list[FieldError]
+
+
+class NotFound(BaseModel):
+    detail: str
+
+
+def export_doc(media_type: str, description: str) -> dict:
+    return {
+        "responses": {
+            "200": {
+                "description": description,
+                "content": {media_type: {"schema": {"type": "string"}}},
+            }
+        }
+    }
+
+
 class Paging(BaseModel):
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Events per page (1–200).")
     cursor: str | None = Field(None, max_length=200, description="`next_cursor` of a page.")
@@ -78,14 +104,21 @@ def validation_failed(request: HttpRequest, error: ValidationError) -> HttpRespo
         loc = [part for part in item.get("loc", []) if part not in ("query", "filters", "paging")]
         name = {"date_from": "from", "date_to": "to"}.get(str(loc[0]) if loc else "", "")
         field = name or (str(loc[0]) if loc else "query")
-        details.append({"field": field, "message": item.get("msg", "invalid value")})
+        message = str(item.get("msg", "invalid value")).removeprefix("Value error, ")
+        details.append({"field": field, "message": message})
     summary = "; ".join(f"{d['field']}: {d['message']}" for d in details)
     return api.create_response(
         request, {"detail": summary or "Invalid request.", "errors": details}, status=422
     )
 
 
-@api.get("/events", response=EventPage, url_name="event_list", tags=["events"], exclude_unset=True)
+@api.get(
+    "/events",
+    response={200: EventPage, 422: ValidationErrorOut},
+    url_name="event_list",
+    tags=["events"],
+    exclude_unset=True,
+)
 def list_events(
     request: HttpRequest,
     filters: Query[TimelineFilter],
@@ -114,7 +147,7 @@ def list_events(
 
 @api.get(
     "/events/{slug}",
-    response={200: EventDetail, 404: dict},
+    response={200: EventDetail, 404: NotFound},
     url_name="event_detail",
     tags=["events"],
 )
@@ -126,7 +159,12 @@ def get_event(request: HttpRequest, slug: str):
     return event_detail(event)
 
 
-@api.get("/actors", response=list[ActorOut], url_name="actor_list", tags=["actors"])
+@api.get(
+    "/actors",
+    response={200: list[ActorOut], 422: ValidationErrorOut},
+    url_name="actor_list",
+    tags=["actors"],
+)
 def list_actors(request: HttpRequest, query: Query[ActorQuery]):
     actors = Actor.objects.select_related("parent").order_by("name")
     if query.q:
@@ -140,7 +178,7 @@ def list_actors(request: HttpRequest, query: Query[ActorQuery]):
 
 @api.get(
     "/actors/{slug}",
-    response={200: ActorDetail, 404: dict},
+    response={200: ActorDetail, 404: NotFound},
     url_name="actor_detail",
     tags=["actors"],
 )
@@ -182,17 +220,51 @@ def list_tags(request: HttpRequest):
     return [{"slug": t.slug, "name": t.name, "event_count": t.event_count} for t in tags]
 
 
-@api.get("/facets", response=Facets, url_name="facets", tags=["events"])
+@api.get(
+    "/facets", response={200: Facets, 422: ValidationErrorOut}, url_name="facets", tags=["events"]
+)
 def get_facets(request: HttpRequest, filters: Query[TimelineFilter]):
     """Counts by kind, country, status, actor and year for the filtered events."""
     return facets(filters)
 
 
-@api.get("/changes", response=ChangeList, url_name="changes", tags=["events"])
-def list_changes(request: HttpRequest, since: datetime):
+class ChangesQuery(BaseModel):
+    since: str = Field(
+        ...,
+        max_length=64,
+        json_schema_extra={"format": "date-time"},
+        description="ISO 8601 moment, e.g. 2026-02-27T00:00:00Z",
+    )
+
+    @field_validator("since")
+    @classmethod
+    def iso_moment(cls, value: str) -> str:
+        try:
+            parsed = parse_datetime(value.strip())
+        except ValueError:
+            parsed = None
+        if parsed is None:
+            raise ValueError(f"{value!r} is not an ISO 8601 moment such as 2026-02-27T00:00:00Z")
+        if timezone.is_naive(parsed):
+            parsed = timezone.make_aware(parsed, UTC)
+        try:
+            # Databases disagree on odd offsets (PostgreSQL refuses +16:50): compare in UTC.
+            return parsed.astimezone(UTC).isoformat()
+        except (OverflowError, ValueError):
+            raise ValueError(
+                f"{value!r} is outside the range of dates this service keeps"
+            ) from None
+
+
+@api.get(
+    "/changes",
+    response={200: ChangeList, 422: ValidationErrorOut},
+    url_name="changes",
+    tags=["events"],
+)
+def list_changes(request: HttpRequest, query: Query[ChangesQuery]):
     """Events published, changed or withdrawn since `since` (ISO 8601), oldest change first."""
-    if timezone.is_naive(since):
-        since = timezone.make_aware(since, timezone.UTC)
+    since = parse_datetime(query.since)
     until = timezone.now()
     public = [Event.Publication.PUBLISHED, Event.Publication.WITHDRAWN]
     rows = (
@@ -212,22 +284,53 @@ def list_changes(request: HttpRequest, since: datetime):
     return {"since": since, "until": until, "items": items}
 
 
-@api.get("/export/events.csv", url_name="export_csv", tags=["exports"])
+@api.get(
+    "/export/events.csv",
+    response={422: ValidationErrorOut},
+    openapi_extra=export_doc("text/csv", "Events as CSV (one row per event)."),
+    url_name="export_csv",
+    tags=["exports"],
+)
 def export_csv(request: HttpRequest, filters: Query[TimelineFilter]):
     return exports.csv_response(event_list(filters))
 
 
-@api.get("/export/events.ics", url_name="export_ics", tags=["exports"])
+@api.get(
+    "/export/events.ics",
+    response={422: ValidationErrorOut},
+    openapi_extra=export_doc("text/calendar", "Events as iCalendar all-day events."),
+    url_name="export_ics",
+    tags=["exports"],
+)
 def export_ics(request: HttpRequest, filters: Query[TimelineFilter]):
     return exports.ical_response(event_list(filters), request=request)
 
 
-@api.get("/export/events.atom", url_name="export_atom", tags=["exports"])
+@api.get(
+    "/export/events.atom",
+    response={422: ValidationErrorOut},
+    openapi_extra=export_doc("application/atom+xml", "Events as an Atom feed, newest first."),
+    url_name="export_atom",
+    tags=["exports"],
+)
 def export_atom(request: HttpRequest, filters: Query[TimelineFilter]):
     newest = filters.model_copy(update={"sort": "newest"})
     return exports.atom_response(event_list(newest), request=request, filters=filters)
 
 
-@api.get("/export/timelinejs.json", url_name="export_timelinejs", tags=["exports"])
+@api.get(
+    "/export/timelinejs.json",
+    response={422: ValidationErrorOut},
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "Events in TimelineJS3's JSON format.",
+                "content": {"application/json": {"schema": {"type": "object"}}},
+            }
+        }
+    },
+    url_name="export_timelinejs",
+    tags=["exports"],
+)
 def export_timelinejs(request: HttpRequest, filters: Query[TimelineFilter]):
     return exports.timelinejs_response(event_list(filters), request=request)
