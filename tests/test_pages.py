@@ -144,3 +144,38 @@ def test_pages_have_no_inline_script_or_style(client, curated):
     html = client.get("/").content.decode()
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)
     assert "<style" not in html and " style=" not in html
+
+
+def test_first_page_with_css_and_htmx_is_at_most_60_kb_gzipped(client, curated):
+    import gzip
+    import re as regex
+
+    from django.contrib.staticfiles import finders
+
+    response = client.get("/", HTTP_ACCEPT_ENCODING="gzip")
+    assert response["Content-Encoding"] == "gzip"
+    html = gzip.decompress(response.content).decode()
+    total = len(response.content)
+    assets = regex.findall(r'(?:href|src)="/static/([^"]+\.(?:css|js))"', html)
+    assert any(a.endswith(".css") for a in assets) and any("htmx" in a for a in assets)
+    for asset in assets:
+        with open(finders.find(asset), "rb") as handle:
+            total += len(gzip.compress(handle.read()))
+    print(f"first page + CSS + htmx, gzipped: {total / 1024:.1f} KB")
+    assert total <= 60 * 1024
+    assert not regex.search(r'<(?:script|link|img)[^>]+(?:src|href)="(?:https?:)?//', html)
+
+
+def test_empty_state_suggests_loosening_filters(client, curated):
+    html = client.get("/?q=zzzzqqqq").content.decode()
+    assert "No events match these filters" in html and "clear all filters" in html
+
+
+def test_landmarks_one_h1_and_labelled_controls(client, curated):
+    html = client.get("/").content.decode()
+    for landmark in ("<header", "<nav", "<main", "<footer"):
+        assert landmark in html
+    assert html.count("<h1") == 1
+    for control_id in re.findall(r'<(?:input|select)[^>]*\bid="([^"]+)"', html):
+        assert f'for="{control_id}"' in html, control_id
+    assert 'aria-live="polite"' in html

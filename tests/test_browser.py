@@ -1,0 +1,152 @@
+"""The pages in a real headless Chromium (Debian's), driven by Playwright.
+
+Screenshots of the timeline at desktop and phone width go to test-artifacts/.
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+# Playwright's sync API runs an event loop in this thread; the live server's database work
+# happens in its own thread, so Django's async-safety guard does not apply here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run bin/ensure-chromium (make test does)")
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def site(live_server):
+    from timeline.curated import load_curated
+
+    load_curated()
+    return live_server.url
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("dialog", lambda dialog: errors.append(f"dialog: {dialog.message}"))
+    yield page
+    context.close()
+    assert errors == [], errors
+
+
+@pytest.fixture
+def page_without_js(browser):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def entries(page):
+    return page.locator("li.event")
+
+
+def test_filter_by_kind_updates_list_and_url_then_back_restores(page, site):
+    page.goto(f"{site}/")
+    expect(entries(page).first).to_be_visible()
+    all_first = entries(page).first.get_attribute("id")
+    page.get_by_label("Summit", exact=True).check()
+    expect(page).to_have_url(re.compile(r"kind=summit"))
+    expect(page.locator("#result-count")).to_contain_text("events")
+    badges = page.locator("li.event .badge.kind")
+    expect(badges.first).to_have_text("Summit")
+    assert set(badges.all_inner_texts()) == {"Summit"}
+    page.go_back()
+    expect(page).not_to_have_url(re.compile(r"kind=summit"))
+    expect(entries(page).first).to_have_attribute("id", all_first)
+    page.go_forward()
+    expect(page).to_have_url(re.compile(r"kind=summit"))
+    expect(page.locator("li.event .badge.kind").first).to_have_text("Summit")
+
+
+def test_load_more_appends_the_next_page(page, site):
+    page.goto(f"{site}/?limit=10")
+    expect(entries(page)).to_have_count(10)
+    page.get_by_role("link", name="Load more events").click()
+    expect(entries(page)).to_have_count(20)
+
+
+def test_open_an_event_page(page, site):
+    page.goto(f"{site}/?kind=summit")
+    link = page.locator("li.event h3 a").first
+    title = link.inner_text()
+    link.click()
+    expect(page.locator("h1")).to_have_text(title)
+    expect(page.locator(".account").first).to_be_visible()
+
+
+def test_actor_autocomplete_suggests_by_alias_and_filters(page, site):
+    page.goto(f"{site}/")
+    page.get_by_label("Add an actor").press_sequentially("김정은", delay=30)
+    suggestion = page.locator("#actor-suggestions input[value='kim-jong-un']")
+    expect(suggestion).to_be_visible()
+    suggestion.check()
+    expect(page).to_have_url(re.compile(r"actor=kim-jong-un"))
+    expect(page.locator("li.event").first).to_be_visible()
+
+
+def test_unreadable_date_shows_a_message_next_to_the_field(page, site):
+    page.goto(f"{site}/")
+    page.get_by_label("From").fill("notadate")
+    page.get_by_label("From").press("Enter")
+    expect(page.locator("#from-error")).to_contain_text("not a date")
+
+
+def test_without_javascript_the_form_and_links_still_work(page_without_js, site):
+    page = page_without_js
+    page.goto(f"{site}/?limit=10")
+    page.get_by_label("Summit", exact=True).check()
+    page.get_by_role("button", name="Apply filters").click()
+    expect(page).to_have_url(re.compile(r"kind=summit"))
+    assert set(page.locator("li.event .badge.kind").all_inner_texts()) == {"Summit"}
+    page.goto(f"{site}/?limit=10")
+    page.get_by_role("link", name="Load more events").click()
+    expect(page).to_have_url(re.compile(r"cursor="))
+    expect(entries(page).first).to_be_visible()
+    page.locator("li.event h3 a").first.click()
+    expect(page.locator(".event-page h1")).to_be_visible()
+
+
+@pytest.mark.parametrize("name, width, height", [("desktop", 1280, 900), ("phone", 360, 780)])
+def test_screenshots_and_no_sideways_scroll(browser, site, name, width, height):
+    ARTIFACTS.mkdir(exist_ok=True)
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.goto(f"{site}/")
+    expect(entries(page).first).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / f"timeline-{name}.png"))
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    context.close()
+    assert scroll_width <= width
