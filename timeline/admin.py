@@ -1,6 +1,185 @@
-from django.contrib import admin
+"""The editorial desk: events, actors and sources with review, history and imports."""
 
-from timeline.models import Actor, Citation, Event, EventRelation, Participation, Source, Tag
+from __future__ import annotations
+
+from datetime import date
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
+
+from timeline import bulk, editorial
+from timeline.dates import parse_span
+from timeline.ingest import propose_events
+from timeline.models import (
+    Actor,
+    Citation,
+    Event,
+    EventKind,
+    EventRelation,
+    Participation,
+    Publication,
+    Role,
+    Source,
+    Tag,
+)
+
+HTMX_JS = "django_htmx/htmx-2.min.js"
+
+
+def when_summary(span) -> str:
+    approximate = " · approximate" if span.approximate else ""
+    return f"{span.display()} · {span.precision.value}{approximate}"
+
+
+class WhenWidget(forms.TextInput):
+    """A text box whose reading is previewed (htmx) as the editor types."""
+
+    template_name = "admin/timeline/when_widget.html"
+
+    def __init__(self, **kwargs) -> None:
+        attrs = {
+            "size": 50,
+            "placeholder": "e.g. late March to early April 2026, on Thursday, 2018년 6월 12일",
+            "hx-get": "../when-preview/",
+            "hx-trigger": "input changed delay:300ms, load",
+            "hx-target": "#when-preview",
+            "hx-include": "[name=when_base]",
+        }
+        super().__init__(attrs=attrs, **kwargs)
+
+
+class EventAdminForm(forms.ModelForm):
+    when = forms.CharField(
+        required=False,
+        widget=WhenWidget(),
+        help_text="Type the date as the source writes it. Start, end, precision and "
+        "approximate are filled from it; you can still correct start and end.",
+    )
+    when_base = forms.DateField(
+        required=False,
+        label="Read relative to",
+        help_text="Relative dates (“on Thursday”, “late next month”) count from this day: "
+        "the cited source's publication date, else today.",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    loaded_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    class Meta:
+        model = Event
+        fields = [
+            "title",
+            "slug",
+            "kind",
+            "status",
+            "when",
+            "when_base",
+            "start",
+            "end",
+            "precision",
+            "approximate",
+            "date_text",
+            "summary",
+            "body",
+            "location",
+            "country",
+            "latitude",
+            "longitude",
+            "tags",
+            "publication",
+            "loaded_version",
+        ]
+
+    def __init__(self, *args, user=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["start"].required = False
+        self.fields["end"].required = False
+        self.fields["precision"].required = False
+        current = self.instance.publication if self.instance.pk else None
+        if user is not None:
+            allowed = editorial.allowed_states(user, current=current)
+            self.fields["publication"].choices = [
+                (value, label) for value, label in Publication.choices if value in allowed
+            ]
+        if self.instance.pk:
+            self.fields["when"].initial = self.instance.date_text
+            self.fields["loaded_version"].initial = self.instance.version
+            self.fields["when_base"].initial = self.cited_publication_date()
+        else:
+            self.fields["when_base"].initial = date.today()
+
+    def cited_publication_date(self) -> date | None:
+        dates = [
+            c.source.published_on
+            for c in self.instance.citations.select_related("source")
+            if c.source.published_on
+        ]
+        return min(dates) if dates else None
+
+    def clean(self):
+        cleaned = super().clean()
+        self.check_version()
+        when = (cleaned.get("when") or "").strip()
+        when_changed = "when" in self.changed_data
+        dates_changed = {"start", "end"} & set(self.changed_data)
+        if when and (when_changed or not self.instance.pk) and not dates_changed:
+            span = parse_span(when, base=cleaned.get("when_base") or date.today())
+            if span is None:
+                self.add_error(
+                    "when",
+                    f"“{when}” could not be read as a date. Try e.g. “12 June 2018”, "
+                    "“June 2018”, “27–28 February 2019” or “late March to early April 2026”.",
+                )
+                return cleaned
+            cleaned.update(
+                start=span.start,
+                end=span.end,
+                precision=span.precision.value,
+                approximate=span.approximate,
+                date_text=when,
+            )
+        elif when and when_changed:
+            cleaned["date_text"] = when
+        if not cleaned.get("start"):
+            self.add_error("when", "Give the date: type it in “When”, or fill start and end.")
+            return cleaned
+        cleaned["end"] = cleaned.get("end") or cleaned["start"]
+        cleaned["precision"] = cleaned.get("precision") or "day"
+        if cleaned["end"] < cleaned["start"]:
+            self.add_error("end", "The end cannot be before the start.")
+        return cleaned
+
+    def check_version(self) -> None:
+        if not self.instance.pk:
+            return
+        loaded = self.cleaned_data.get("loaded_version")
+        current = Event.objects.filter(pk=self.instance.pk).values_list("version", flat=True)
+        current_version = current.first()
+        if loaded is not None and current_version is not None and loaded != current_version:
+            fresh = Event.objects.get(pk=self.instance.pk)
+            changes = editorial.changes_since(fresh, version=loaded)
+            raise ValidationError(
+                "Someone else saved this event after you opened it, so your changes were not "
+                "saved (nothing was overwritten). Changes made meanwhile: "
+                + "; ".join(changes)
+                + ". Reload the page to see the current version, then redo your edits."
+            )
+
+    def _post_clean(self):
+        # The model form copies cleaned_data onto the instance here; ours carries the
+        # values read from "When".
+        for name in ("start", "end", "precision", "approximate", "date_text"):
+            if name in self.cleaned_data:
+                setattr(self.instance, name, self.cleaned_data[name])
+        super()._post_clean()
 
 
 class ParticipationInline(admin.TabularInline):
@@ -13,6 +192,14 @@ class CitationInline(admin.StackedInline):
     model = Citation
     extra = 0
     autocomplete_fields = ["source", "speaker"]
+    readonly_fields = ["source_ai_generated"]
+    fields = ["source", "source_ai_generated", "quote", "speaker", "note"]
+
+    @admin.display(description="AI-generated source")
+    def source_ai_generated(self, obj: Citation) -> str:
+        if obj.pk and obj.source.ai_generated:
+            return format_html('<strong class="ai-flag">{}</strong>', "AI-generated")
+        return "—"
 
 
 class RelationInline(admin.TabularInline):
@@ -20,37 +207,412 @@ class RelationInline(admin.TabularInline):
     fk_name = "from_event"
     extra = 0
     autocomplete_fields = ["to_event"]
+    verbose_name = "relation to another event"
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
-    list_display = ["title", "date_display", "kind", "status", "publication", "updated_at"]
+class EventAdmin(SimpleHistoryAdmin):
+    form = EventAdminForm
+    list_display = [
+        "date_display",
+        "title",
+        "kind",
+        "status",
+        "publication",
+        "source_count",
+        "ai_sources",
+        "updated_at",
+    ]
+    list_display_links = ["title"]
     list_filter = ["kind", "status", "publication", "precision", "country", "tags"]
-    search_fields = ["title", "summary", "slug"]
+    search_fields = [
+        "title",
+        "summary",
+        "slug",
+        "participations__actor__name",
+        "participations__actor__name_keys",
+    ]
     date_hierarchy = "start"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["tags"]
     inlines = [ParticipationInline, CitationInline, RelationInline]
+    actions = ["submit_for_review", "publish", "withdraw"]
+    history_list_display = ["publication"]
+    change_list_template = "admin/timeline/event/change_list.html"
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "kind", "status", "publication"]}),
+        (
+            "When",
+            {
+                "fields": [
+                    "when",
+                    "when_base",
+                    ("start", "end"),
+                    ("precision", "approximate"),
+                    "date_text",
+                    "loaded_version",
+                ]
+            },
+        ),
+        (None, {"fields": ["summary", "body", "tags"]}),
+        ("Where", {"fields": ["location", "country", ("latitude", "longitude")]}),
+    ]
+
+    class Media:
+        js = [HTMX_JS]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+
+        class FormForUser(form_class):
+            def __init__(self, *args, **inner):
+                super().__init__(*args, user=request.user, **inner)
+
+        return FormForUser
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(number_of_sources=Count("citations__source", distinct=True))
+            .prefetch_related("citations__source")
+        )
 
     @admin.display(description="Date", ordering="start")
     def date_display(self, obj: Event) -> str:
         return obj.date_display
 
+    @admin.display(description="Sources", ordering="number_of_sources")
+    def source_count(self, obj: Event) -> int:
+        return obj.number_of_sources
+
+    @admin.display(description="AI-generated sources")
+    def ai_sources(self, obj: Event) -> str:
+        count = sum(1 for c in obj.citations.all() if c.source.ai_generated)
+        return format_html('<strong class="ai-flag">{} AI</strong>', count) if count else "—"
+
+    def save_model(self, request, obj, form, change) -> None:
+        current = Event.objects.filter(pk=obj.pk).values_list("publication", flat=True).first()
+        if current and not editorial.may_transition(
+            request.user, current=current, target=obj.publication
+        ):
+            raise PermissionDenied("You may not make that publication change.")
+        if not change:
+            obj.created_by = request.user
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        event = form.instance
+        actor_ids = list(event.participations.order_by("id").values_list("actor_id", flat=True))
+        for duplicate in editorial.possible_duplicates(
+            title=event.title,
+            start=event.start,
+            end=event.end,
+            actor_ids=actor_ids,
+            exclude_pk=event.pk,
+        ):
+            url = reverse("admin:timeline_event_change", args=[duplicate.event.pk])
+            messages.warning(
+                request,
+                format_html(
+                    'Possible duplicate: <a href="{}">{}</a> ({}) overlaps this event and has {}.',
+                    url,
+                    duplicate.event.title,
+                    duplicate.event.date_display,
+                    duplicate.reason,
+                ),
+            )
+
+    # -- workflow actions ------------------------------------------------------------------
+
+    def transition(self, request, queryset, target: str, verb: str) -> None:
+        moved, refused = 0, []
+        with transaction.atomic():
+            for event in queryset.select_for_update():
+                if editorial.may_transition(request.user, current=event.publication, target=target):
+                    if event.publication != target:
+                        event.publication = target
+                        event.updated_by = request.user
+                        event.save()
+                        moved += 1
+                else:
+                    refused.append(event.title)
+        if moved:
+            self.message_user(request, f"{moved} event(s) {verb}.", messages.SUCCESS)
+        if refused:
+            self.message_user(
+                request,
+                f"Not {verb} (not allowed from their state or for your role): "
+                + "; ".join(refused),
+                messages.ERROR,
+            )
+
+    @admin.action(description="Submit selected events for review", permissions=["change"])
+    def submit_for_review(self, request, queryset) -> None:
+        self.transition(request, queryset, Publication.REVIEW, "submitted for review")
+
+    @admin.action(description="Publish selected events", permissions=["publish"])
+    def publish(self, request, queryset) -> None:
+        self.transition(request, queryset, Publication.PUBLISHED, "published")
+
+    @admin.action(description="Withdraw selected events", permissions=["publish"])
+    def withdraw(self, request, queryset) -> None:
+        self.transition(request, queryset, Publication.WITHDRAWN, "withdrawn")
+
+    def has_publish_permission(self, request) -> bool:
+        return editorial.can_publish(request.user)
+
+    # -- extra pages -----------------------------------------------------------------------
+
+    def get_urls(self):
+        custom = [
+            path(
+                "when-preview/",
+                self.admin_site.admin_view(self.when_preview),
+                name="timeline_event_when_preview",
+            ),
+            path(
+                "<path:object_id>/when-preview/",
+                self.admin_site.admin_view(self.when_preview),
+            ),
+            path(
+                "import-article/",
+                self.admin_site.admin_view(self.import_article),
+                name="timeline_event_import_article",
+            ),
+            path(
+                "import-csv/",
+                self.admin_site.admin_view(self.import_csv),
+                name="timeline_event_import_csv",
+            ),
+            path(
+                "export-csv/",
+                self.admin_site.admin_view(self.export_csv),
+                name="timeline_event_export_csv",
+            ),
+            path(
+                "deleted/",
+                self.admin_site.admin_view(self.deleted_events),
+                name="timeline_event_deleted",
+            ),
+        ]
+        return custom + super().get_urls()
+
+    def when_preview(self, request: HttpRequest, object_id: str | None = None) -> HttpResponse:
+        text = request.GET.get("when", "").strip()
+        base = parse_span(request.GET.get("when_base", ""), base=date.today())
+        span = parse_span(text, base=base.start if base else date.today()) if text else None
+        if not text:
+            message, css = "", ""
+        elif span is None:
+            message, css = f"Not readable as a date: “{text}”", "errornote"
+        else:
+            message, css = when_summary(span), "when-ok"
+        return HttpResponse(format_html('<span class="{}">{}</span>', css, message))
+
+    def import_article(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = ArticleForm(request.POST or None)
+        candidates = []
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            candidates = propose_events(
+                data["text"],
+                published_on=data["published_on"],
+                language=data["language"] or None,
+            )
+            if "create" in request.POST:
+                selected = request.POST.getlist("candidate")
+                created = create_drafts_from_article(
+                    request, data=data, candidates=candidates, selected=selected
+                )
+                self.message_user(
+                    request, f"Created {len(created)} draft event(s).", messages.SUCCESS
+                )
+                return HttpResponseRedirect(
+                    reverse("admin:timeline_event_changelist") + "?publication__exact=draft"
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Import from an article",
+            "form": form,
+            "candidates": [
+                {"index": i, "candidate": c, "summary": when_summary(c.span)}
+                for i, c in enumerate(candidates)
+            ],
+            "kinds": EventKind.choices,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/timeline/event/import_article.html", context)
+
+    def import_csv(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = CsvImportForm(request.POST or None, request.FILES or None)
+        report = None
+        if request.method == "POST" and form.is_valid():
+            content = form.cleaned_data["file"].read().decode("utf-8-sig", errors="replace")
+            dry_run = "apply" not in request.POST
+            report = bulk.import_events_csv(content, dry_run=dry_run, user=request.user)
+            if not dry_run and report.ok:
+                self.message_user(
+                    request,
+                    f"Imported {report.created} new and {report.updated} updated event(s) as "
+                    "drafts."
+                    if report.created or report.updated
+                    else "Nothing to change.",
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(reverse("admin:timeline_event_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Import events from CSV",
+            "form": form,
+            "report": report,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/timeline/event/import_csv.html", context)
+
+    def export_csv(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        response = HttpResponse(
+            bulk.export_events_csv(Event.objects.all()), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = 'attachment; filename="events-admin.csv"'
+        return response
+
+    def deleted_events(self, request: HttpRequest) -> HttpResponse:
+        if request.method == "POST":
+            if not self.has_add_permission(request):
+                raise PermissionDenied
+            restored = bulk.restore_deleted_event(int(request.POST["history_id"]))
+            self.message_user(request, f"Restored “{restored.title}”.", messages.SUCCESS)
+            return HttpResponseRedirect(reverse("admin:timeline_event_change", args=[restored.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Deleted events",
+            "records": bulk.deleted_event_records(),
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/timeline/event/deleted.html", context)
+
+
+class ArticleForm(forms.Form):
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 16, "cols": 100}))
+    url = forms.URLField(required=False, assume_scheme="https")
+    title = forms.CharField(required=False, help_text="The article's headline.")
+    publisher = forms.CharField(required=False)
+    published_on = forms.DateField(
+        required=False,
+        help_text="Relative dates in the text are read against this day (else today).",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    language = forms.CharField(required=False, max_length=35, help_text="BCP 47, e.g. en, ko.")
+    ai_generated = forms.BooleanField(required=False, label="The article was generated by AI")
+
+
+class CsvImportForm(forms.Form):
+    file = forms.FileField(help_text="Same columns as the curated events.csv.")
+
+
+def create_drafts_from_article(request, *, data: dict, candidates, selected: list[str]):
+    """Create the Source (or reuse it by URL) and one draft event per ticked candidate."""
+    created = []
+    with transaction.atomic():
+        source = Source.objects.filter(url=data["url"]).first() if data["url"] else None
+        if source is None:
+            source = Source.objects.create(
+                title=data["title"] or data["publisher"] or "Imported article",
+                url=data["url"] or "",
+                publisher=data["publisher"] or "",
+                published_on=data["published_on"],
+                language=data["language"] or "",
+                ai_generated=data["ai_generated"],
+            )
+        for index, candidate in enumerate(candidates):
+            if str(index) not in selected:
+                continue
+            title = request.POST.get(f"title-{index}", candidate.title).strip()[:300]
+            kind = request.POST.get(f"kind-{index}", candidate.kind)
+            if kind not in EventKind.values:
+                kind = candidate.kind
+            event = Event.objects.create(
+                title=title or candidate.title,
+                slug=bulk.unique_slug(f"{candidate.span.start:%Y-%m-%d}-{title}"),
+                kind=kind,
+                start=candidate.span.start,
+                end=candidate.span.end,
+                precision=candidate.span.precision.value,
+                approximate=candidate.span.approximate,
+                date_text=candidate.date_text,
+                publication=Publication.DRAFT,
+                created_by=request.user,
+                updated_by=request.user,
+            )
+            for actor in candidate.actors:
+                Participation.objects.get_or_create(event=event, actor=actor, role=Role.PARTICIPANT)
+            Citation.objects.create(event=event, source=source, quote=candidate.sentence)
+            created.append(event)
+    return created
+
+
+class ActorAdminForm(forms.ModelForm):
+    aliases_text = forms.CharField(
+        required=False,
+        label="Aliases",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="One per line: Hangul, Hanja, other romanisations.",
+    )
+
+    class Meta:
+        model = Actor
+        fields = ["name", "slug", "kind", "country", "aliases_text", "description", "parent"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["aliases_text"].initial = "\n".join(self.instance.aliases or [])
+
+    def save(self, commit=True):
+        lines = self.cleaned_data.get("aliases_text", "").splitlines()
+        self.instance.aliases = list(dict.fromkeys(line.strip() for line in lines if line.strip()))
+        return super().save(commit=commit)
+
 
 @admin.register(Actor)
-class ActorAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "country"]
+class ActorAdmin(SimpleHistoryAdmin):
+    form = ActorAdminForm
+    list_display = ["name", "kind", "country", "alias_list"]
     list_filter = ["kind", "country"]
     search_fields = ["name", "name_keys", "description"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["parent"]
 
+    @admin.display(description="Aliases")
+    def alias_list(self, obj: Actor) -> str:
+        return ", ".join(obj.aliases)
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, duplicates = super().get_search_results(request, queryset, search_term)
+        if search_term:
+            queryset = queryset | self.model.objects.matching(search_term)
+        return queryset, duplicates
+
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
-    list_display = ["title", "publisher", "published_on", "language", "kind", "ai_generated"]
-    list_filter = ["kind", "ai_generated", "language"]
+class SourceAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "ai_marker", "publisher", "published_on", "language", "kind"]
+    list_filter = ["ai_generated", "kind", "language"]
     search_fields = ["title", "publisher", "url"]
+
+    @admin.display(description="AI-generated", ordering="ai_generated")
+    def ai_marker(self, obj: Source) -> str:
+        if obj.ai_generated:
+            return format_html('<strong class="ai-flag">{}</strong>', "AI-generated")
+        return "—"
 
 
 @admin.register(Tag)

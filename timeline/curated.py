@@ -33,7 +33,6 @@ from timeline.models import (
     RelationKind,
     Role,
     Source,
-    SourceKind,
 )
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -239,53 +238,62 @@ def load_events(path: Path, report: LoadReport) -> None:
     if errors:
         raise CuratedDataError(errors)
     with transaction.atomic():
-        for _, row in rows:
-            source = upsert(
-                Source,
-                lookup={"url": row["source_url"]},
-                values={
-                    # The dataset names the publisher but not the headline.
-                    "title": row["source_publisher"] or row["source_url"],
-                    "publisher": row["source_publisher"],
-                    "published_on": parse_iso_date(row["source_published"]),
-                    "kind": SourceKind.NEWS,
-                },
-                report=report,
-                label="sources",
-            )
-            event = upsert(
-                Event,
-                lookup={"slug": row["id"]},
-                values={
-                    "title": row["title"],
-                    "kind": row["kind"],
-                    "start": parse_iso_date(row["start_date"]),
-                    "end": parse_iso_date(row["end_date"]),
-                    "precision": row["precision"],
-                    "status": row["status"],
-                    "location": row["location"],
-                    "country": row["country"],
-                    "summary": row["summary"],
-                    "publication": Publication.PUBLISHED,
-                },
-                report=report,
-                label="events",
-            )
-            for name in split_list(row["actors"]):
-                upsert(
-                    Participation,
-                    lookup={"event": event, "actor": actors[name], "role": Role.PARTICIPANT},
-                    values={},
-                    report=report,
-                    label="participations",
-                )
+        write_event_rows(rows, report=report, actors=actors, publication=Publication.PUBLISHED)
+
+
+def write_event_rows(
+    rows: list[tuple[int, dict[str, str]]],
+    *,
+    report: LoadReport,
+    actors: dict[str, Actor],
+    publication: str | None,
+) -> None:
+    """Upsert checked events.csv rows; `publication` None leaves existing events' state alone
+    (new ones start as drafts)."""
+    for _, row in rows:
+        source = upsert(
+            Source,
+            lookup={"url": row["source_url"]},
+            values={
+                # The dataset names the publisher but not the headline.
+                "title": row["source_publisher"] or row["source_url"],
+                "publisher": row["source_publisher"],
+                "published_on": parse_iso_date(row["source_published"]),
+            },
+            report=report,
+            label="sources",
+        )
+        values = {
+            "title": row["title"],
+            "kind": row["kind"],
+            "start": parse_iso_date(row["start_date"]),
+            "end": parse_iso_date(row["end_date"]),
+            "precision": row["precision"],
+            "status": row["status"],
+            "location": row["location"],
+            "country": row["country"],
+            "summary": row["summary"],
+        }
+        if publication is not None:
+            values["publication"] = publication
+        event = upsert(
+            Event, lookup={"slug": row["id"]}, values=values, report=report, label="events"
+        )
+        for name in split_list(row["actors"]):
             upsert(
-                Citation,
-                lookup={"event": event, "source": source, "quote": ""},
-                values={"note": row["evidence"]},
+                Participation,
+                lookup={"event": event, "actor": actors[name], "role": Role.PARTICIPANT},
+                values={},
                 report=report,
-                label="citations",
+                label="participations",
             )
+        upsert(
+            Citation,
+            lookup={"event": event, "source": source, "quote": ""},
+            values={"note": row["evidence"]},
+            report=report,
+            label="citations",
+        )
 
 
 # --------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from timeline.dates import DateSpan, Precision
 
@@ -144,6 +145,7 @@ class Actor(models.Model):
     name_keys = models.TextField(editable=False, default="")
 
     objects = ActorQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["name_keys"])
 
     class Meta:
         ordering = ["name"]
@@ -185,6 +187,8 @@ class Source(models.Model):
     archived_url = models.URLField(max_length=1000, blank=True)
     accessed_on = models.DateField(null=True, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["-published_on", "title"]
         constraints = [
@@ -195,7 +199,9 @@ class Source(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title} ({self.publisher})" if self.publisher else self.title
+        # Shown in every admin list and autocomplete: AI-generated reporting is always marked.
+        label = f"{self.title} ({self.publisher})" if self.publisher else self.title
+        return f"{label} [AI-generated]" if self.ai_generated else label
 
 
 class EventQuerySet(models.QuerySet):
@@ -250,10 +256,15 @@ class Event(models.Model):
         related_name="+",
     )
 
+    # Bumped on every save; a form that was loaded at another version is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
+
     objects = EventQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["version"], m2m_fields=[tags])
 
     class Meta:
         ordering = ["start", "end", "id"]
+        permissions = [("publish_event", "Can publish and withdraw events")]
         indexes = [
             models.Index(
                 fields=["start", "end", "id"],
@@ -291,6 +302,11 @@ class Event(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            self.version = (self.version or 0) + 1
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("timeline:event", kwargs={"slug": self.slug})
 
@@ -317,6 +333,8 @@ class Participation(models.Model):
         max_length=200, blank=True, help_text='e.g. "Unification Minister".'
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["event", "id"]
         constraints = [
@@ -340,6 +358,8 @@ class Citation(models.Model):
         Actor, null=True, blank=True, on_delete=models.SET_NULL, related_name="quotes"
     )
     note = models.TextField(blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["event", "id"]

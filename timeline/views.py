@@ -142,6 +142,46 @@ def event_detail(request: HttpRequest, *, slug: str) -> TemplateResponse:
     return TemplateResponse(request, "timeline/event.html", context)
 
 
+PUBLIC_FIELDS = {
+    "title",
+    "summary",
+    "body",
+    "kind",
+    "start",
+    "end",
+    "precision",
+    "approximate",
+    "date_text",
+    "status",
+    "location",
+    "country",
+    "latitude",
+    "longitude",
+    "publication",
+}
+
+
+def event_revisions(request: HttpRequest, *, slug: str) -> TemplateResponse:
+    """When the public record of an event changed, and which fields: no editor identities."""
+    event = get_object_or_404(Event.objects.published(), slug=slug)
+    records = list(event.history.order_by("-history_date", "-history_id")[:200])
+    revisions = []
+    for newer, older in zip(records, [*records[1:], None], strict=True):
+        if older is None:
+            fields = ["created"]
+        else:
+            delta = newer.diff_against(older)
+            fields = sorted(
+                str(Event._meta.get_field(c.field).verbose_name)
+                for c in delta.changes
+                if c.field in PUBLIC_FIELDS
+            )
+        if fields:
+            revisions.append({"date": newer.history_date, "fields": fields})
+    context = {"event": event, "revisions": revisions}
+    return TemplateResponse(request, "timeline/revisions.html", context)
+
+
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def actor_list(request: HttpRequest) -> TemplateResponse:
     q = request.GET.get("q", "").replace("\x00", "").strip()[:200]
