@@ -1,5 +1,6 @@
 """The editorial desk: roles, workflow, the When field, history, conflicts, duplicates, imports."""
 
+import io
 from datetime import date
 
 import pytest
@@ -17,7 +18,7 @@ INLINE_PREFIXES = ("participations", "citations", "relations_out")
 
 @pytest.fixture
 def roles(curated):
-    call_command("setup_roles", stdout=open("/dev/null", "w"))
+    call_command("setup_roles", stdout=io.StringIO())
     editor = User.objects.create_user("editor", password="pw-editor-123", is_staff=True)
     editor.groups.add(Group.objects.get(name="editors"))
     reviewer = User.objects.create_user("reviewer", password="pw-reviewer-123", is_staff=True)
