@@ -1,4 +1,5 @@
 import pytest
+from django.test.utils import override_settings
 
 from timeline.curated import load_curated
 from timeline.models import Event
@@ -27,3 +28,14 @@ def fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def plain_static_files():
+    """Tests render templates without running collectstatic first."""
+    storages = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    with override_settings(STORAGES=storages):
+        yield

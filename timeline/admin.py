@@ -330,7 +330,8 @@ class EventAdmin(SimpleHistoryAdmin):
     def transition(self, request, queryset, target: str, verb: str) -> None:
         moved, refused = 0, []
         with transaction.atomic():
-            for event in queryset.select_for_update():
+            ids = list(queryset.values_list("pk", flat=True))
+            for event in Event.objects.select_for_update().filter(pk__in=ids):
                 if editorial.may_transition(request.user, current=event.publication, target=target):
                     if event.publication != target:
                         event.publication = target

@@ -1,7 +1,10 @@
-"""HTTP behaviour of the public API: CORS for reading, caching headers, Last-Modified."""
+"""HTTP behaviour around the views: API headers, the anonymous cache, database outages."""
 
+import hashlib
+import logging
 from collections.abc import Callable
 
+from django.db import DatabaseError
 from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.utils.http import http_date
@@ -9,6 +12,7 @@ from django.utils.http import http_date
 from timeline.models import Event
 
 READ_METHODS = ("GET", "HEAD")
+logger = logging.getLogger(__name__)
 
 
 class PublicApiHeadersMiddleware:
@@ -31,9 +35,125 @@ class PublicApiHeadersMiddleware:
             response["Access-Control-Expose-Headers"] = "ETag, Last-Modified, Retry-After"
             if response.status_code == 200 and not request.user.is_authenticated:
                 response["Cache-Control"] = "public, max-age=60"
-                latest = Event.objects.filter(
-                    publication__in=[Event.Publication.PUBLISHED, Event.Publication.WITHDRAWN]
-                ).aggregate(latest=Max("updated_at"))["latest"]
+                try:
+                    latest = Event.objects.filter(
+                        publication__in=[Event.Publication.PUBLISHED, Event.Publication.WITHDRAWN]
+                    ).aggregate(latest=Max("updated_at"))["latest"]
+                except DatabaseError:
+                    latest = None
                 if latest is not None and not response.has_header("Last-Modified"):
                     response["Last-Modified"] = http_date(latest.timestamp())
+        return response
+
+
+class DatabaseUnavailableMiddleware:
+    """While the database is unreachable, answer 503 (a page, or JSON for the API), no traceback.
+
+    Persistent connections are health-checked at the start of each request, so once the
+    database is back the next request reconnects by itself.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception):
+        from django.db import InterfaceError, OperationalError
+        from django.http import JsonResponse
+        from django.template.loader import render_to_string
+
+        if not isinstance(exception, (OperationalError, InterfaceError)):
+            return None
+        logger.warning("database unavailable: %s", exception)
+        if request.path.startswith("/api/"):
+            response = JsonResponse(
+                {"detail": "The service is briefly unavailable. Please retry shortly."},
+                status=503,
+            )
+        else:
+            response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = "5"
+        return response
+
+
+class AnonymousPageCacheMiddleware:
+    """Serve anonymous GETs of public pages and API reads from the cache.
+
+    The key holds the public data version (bumped on every editorial save), the full path,
+    and the headers the answer varies on (htmx, conditional GET is handled before us).
+    """
+
+    CACHED_PREFIXES = ("/api/v1/", "/events/", "/actors/")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def cacheable(self, request: HttpRequest) -> bool:
+        if request.method not in READ_METHODS or request.user.is_authenticated:
+            return False
+        path = request.path
+        if path.startswith("/api/v1/docs") or path.startswith("/api/v1/openapi"):
+            return False
+        return path == "/" or path.startswith(self.CACHED_PREFIXES)
+
+    def key(self, request: HttpRequest) -> str:
+        from timeline.caching import data_version
+
+        variant = "|".join(
+            request.headers.get(name, "")
+            for name in ("HX-Request", "HX-History-Restore-Request", "HX-Target")
+        )
+        digest = hashlib.sha256(
+            f"{request.method}|{request.get_full_path()}|{variant}".encode()
+        ).hexdigest()
+        return f"page:{data_version()}:{digest}"
+
+    @staticmethod
+    def throttled(request: HttpRequest) -> HttpResponse | None:
+        """A cached API answer still counts against the client's rate limit."""
+        import math
+
+        from django.http import JsonResponse
+
+        from timeline.api import api
+
+        for throttle in api.throttle or []:
+            if not throttle.allow_request(request):
+                response = JsonResponse({"detail": "Too many requests."}, status=429)
+                response["Retry-After"] = str(math.ceil(throttle.wait() or 1))
+                return response
+        return None
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.conf import settings
+        from django.core.cache import cache
+
+        if not self.cacheable(request):
+            return self.get_response(request)
+        key = self.key(request)
+        cached = cache.get(key)
+        if cached is not None and request.path.startswith("/api/"):
+            refused = self.throttled(request)
+            if refused is not None:
+                return refused
+        if cached is not None:
+            status, content, headers = cached
+            response = HttpResponse(content, status=status)
+            for name, value in headers:
+                response[name] = value
+            response["X-Cache"] = "hit"
+            return response
+        response = self.get_response(request)
+        if response.status_code == 200 and not response.streaming and not response.cookies:
+            headers = [
+                (name, value)
+                for name, value in response.items()
+                if name.lower() not in ("set-cookie", "x-cache")
+            ]
+            cache.set(
+                key, (response.status_code, response.content, headers), settings.PAGE_CACHE_SECONDS
+            )
+            response["X-Cache"] = "miss"
         return response

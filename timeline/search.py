@@ -1,43 +1,99 @@
-"""Full-text search over events, behind one function so the backend can change underneath.
+"""Full-text search over events, behind one function whatever the database.
 
-The portable implementation matches titles, summaries and locations, and the events' actors by
-name or alias. A query that names an actor ("김정은", "Kim Jong Un", "kim jong-un") is widened to
-every spelling of that actor, so all spellings find the same events. Otherwise every word must
-match. PostgreSQL-only speed-ups plug in here without changing any caller.
+Both backends match the events' actors by name or alias: a query that names an actor
+("김정은", "Kim Jong Un", "kim jong-un") is widened to every spelling of that actor.
+- PostgreSQL: the generated `search_vector` column (GIN index, 'simple' configuration) with
+  web-search syntax (`"joint drills" -Hanoi`). Hangul words are matched as prefixes, because
+  the parser keeps a run of Hangul as one word ("북한의" must match "북한").
+- Elsewhere: every word must appear in the title, summary or location (case-insensitive).
 """
 
+import re
+
+from django.db import connection
 from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from timeline.models import Actor, Participation, normalise_name
 
 MAX_WORDS = 10
+HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
+TSQUERY_UNSAFE = re.compile(r"[^\w]+", re.UNICODE)
 
 
 def text_matches(phrase: str) -> Q:
     return Q(title__icontains=phrase) | Q(summary__icontains=phrase) | Q(location__icontains=phrase)
 
 
-def actor_matches(phrase: str) -> Q:
-    key = normalise_name(phrase)
+def actor_events(actor_ids: list[int]) -> Q:
+    return Q(pk__in=Participation.objects.filter(actor__in=actor_ids).values("event"))
+
+
+def actor_word_matches(word: str) -> Q:
+    key = normalise_name(word)
     if not key:
         return Q(pk__in=[])
     return Q(pk__in=Participation.objects.filter(actor__name_keys__contains=key).values("event"))
 
 
+def uses_postgres_search() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def fulltext_matches(query: str) -> Q:
+    """PostgreSQL: the query against the GIN-indexed search_vector."""
+    hangul_words = [w for w in query.split() if HANGUL.search(w)]
+    other = " ".join(w for w in query.split() if not HANGUL.search(w))
+    clauses, params = [], []
+    if other.strip():
+        clauses.append("search_vector @@ websearch_to_tsquery('simple', %s)")
+        params.append(other)
+    for word in hangul_words:
+        lexeme = TSQUERY_UNSAFE.sub("", word)
+        if lexeme:
+            clauses.append("search_vector @@ to_tsquery('simple', %s)")
+            params.append(f"{lexeme}:*")
+    if not clauses:
+        return Q(pk__in=[])
+    sql = "SELECT id FROM timeline_event WHERE " + " AND ".join(clauses)
+    return Q(pk__in=RawSQL(sql, params))
+
+
+def parse_websearch(query: str) -> tuple[list[str], list[str]]:
+    """("joint drills" -Hanoi) -> (["joint drills"], ["Hanoi"]): the portable reading of the
+    web-search syntax PostgreSQL's websearch_to_tsquery understands."""
+    required, excluded = [], []
+    for match in re.finditer(r'(-?)"([^"]+)"|(-?)(\S+)', query):
+        negative = match.group(1) or match.group(3)
+        term = (match.group(2) or match.group(4) or "").strip('"')
+        if not term or term.lower() == "or":
+            continue
+        (excluded if negative else required).append(term)
+    return required[:MAX_WORDS], excluded[:MAX_WORDS]
+
+
 def search_events(events: QuerySet, query: str) -> QuerySet:
-    words = query.split()[:MAX_WORDS]
-    if not words:
+    required, excluded = parse_websearch(query)
+    if not required and not excluded:
         return events
-    phrase = " ".join(words)
-    named = list(Actor.objects.named(phrase).values_list("pk", "name", "aliases"))
-    if named:
-        condition = Q(
-            pk__in=Participation.objects.filter(actor__in=[n[0] for n in named]).values("event")
-        )
+    phrase = " ".join(required)
+    named = list(Actor.objects.named(phrase).values_list("pk", "name", "aliases")) if phrase else []
+    if named and not excluded:
+        condition = actor_events([pk for pk, _, _ in named])
         for _, name, aliases in named:
             for spelling in [name, *aliases]:
-                condition |= text_matches(spelling)
+                if uses_postgres_search():
+                    condition |= fulltext_matches(spelling)
+                else:
+                    condition |= text_matches(spelling)
         return events.filter(condition)
-    for word in words:
-        events = events.filter(text_matches(word) | actor_matches(word))
+    if uses_postgres_search() and ('"' in query or excluded):
+        return events.filter(fulltext_matches(query))
+    for term in required:
+        if uses_postgres_search():
+            events = events.filter(fulltext_matches(term) | actor_word_matches(term))
+        else:
+            events = events.filter(text_matches(term) | actor_word_matches(term))
+    for term in excluded:
+        events = events.exclude(text_matches(term))
     return events

@@ -1,0 +1,56 @@
+"""Search: the same interface on both databases; PostgreSQL uses the GIN-indexed column."""
+
+import pytest
+from django.db import connection
+
+from timeline.filters import TimelineFilter, event_list
+from timeline.models import Event
+from timeline.search import parse_websearch
+
+pytestmark = pytest.mark.django_db
+
+
+def slugs(q: str) -> list[str]:
+    return [e.slug for e in event_list(TimelineFilter(q=q))]
+
+
+def test_websearch_syntax_is_parsed_the_same_way_everywhere():
+    assert parse_websearch('"joint drills" -Hanoi') == (["joint drills"], ["Hanoi"])
+    assert parse_websearch("summit OR talks") == (["summit", "talks"], [])
+
+
+def test_quoted_phrase_and_exclusion(curated):
+    found = slugs('"Freedom Shield"')
+    assert found and all("freedom-shield" in s for s in found)
+    without = slugs('"Freedom Shield" -2023')
+    assert "2023-03-13-freedom-shield-2023" in found
+    assert set(without) <= set(found)
+    assert slugs("summit -Hanoi") and not any("hanoi" in s for s in slugs("summit -Hanoi"))
+
+
+def test_two_syllable_hangul_finds_what_it_names(curated):
+    north = Event.objects.get(slug="2019-06-30-dmz-summit")
+    north.summary = "북한의 지도자와 만났다."
+    north.save()
+    assert "2019-06-30-dmz-summit" in slugs("북한")
+    assert "2018-06-12-singapore-summit" in slugs("김정은")
+
+
+def test_every_word_must_match(curated):
+    both = set(slugs("Singapore summit"))
+    assert "2018-06-12-singapore-summit" in both
+    assert both <= set(slugs("Singapore")) & set(slugs("summit"))
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL-only column")
+def test_postgres_uses_the_generated_column_and_its_gin_index(curated):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'event_search_vector_gin'"
+        )
+        assert "gin (search_vector)" in cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT count(*) FROM timeline_event "
+            "WHERE search_vector @@ websearch_to_tsquery('simple', 'Singapore')"
+        )
+        assert cursor.fetchone()[0] >= 1
