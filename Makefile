@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTHON_FOR_VENV := $(shell bin/find-python)
 
-.PHONY: run test lint format check migrations-check install install-dev clean bench-dates
+.PHONY: run test lint format check migrations-check install install-dev clean bench-dates bench
 
 $(BIN)/python:
 	@if [ -z "$(PYTHON_FOR_VENV)" ]; then \
@@ -59,3 +59,8 @@ bench-dates: install-dev
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+
+bench: install-dev
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[bench]"
+	$(BIN)/python bench/dates_bench.py
+	$(BIN)/python bench/run.py $(BENCH_ARGS)

@@ -193,6 +193,9 @@ CACHES = {
 # invalidates every cached answer at once (a version key), so this only bounds memory.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
 
+if env_bool("BENCH_QUERY_COUNT", default=False):
+    MIDDLEWARE.insert(0, "timeline.middleware.QueryCountHeaderMiddleware")
+
 # Read replica for public reads, used only when configured.
 if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = database_from_url(os.environ["DATABASE_REPLICA_URL"])

@@ -157,3 +157,25 @@ class AnonymousPageCacheMiddleware:
             )
             response["X-Cache"] = "miss"
         return response
+
+
+class QueryCountHeaderMiddleware:
+    """Benchmarks only (BENCH_QUERY_COUNT=true): report the queries a request ran."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.db import connection
+
+        count = 0
+
+        def counter(execute, sql, params, many, context):
+            nonlocal count
+            count += 1
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(counter):
+            response = self.get_response(request)
+        response["X-Query-Count"] = str(count)
+        return response
