@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import json
 from dataclasses import dataclass
 from datetime import date
@@ -292,9 +293,35 @@ def event_page(
 
 
 def facets(
-    filters: TimelineFilter, *, top_actors: int = 10, base: QuerySet | None = None
+    filters: TimelineFilter,
+    *,
+    top_actors: int = 10,
+    base: QuerySet | None = None,
+    base_key: str = "",
 ) -> dict[str, list[dict]]:
-    """Counts by kind, country, status, actor and year for the events matching `filters`."""
+    """Counts by kind, country, status, actor and year for the events matching `filters`.
+
+    Counting scans every matching event, so the answer is cached until the next editorial
+    change (the public data version); `base_key` names a narrowed `base` (an actor's page).
+    """
+    from django.core.cache import cache
+
+    from timeline.caching import data_version
+
+    if base is not None and not base_key:
+        return count_facets(filters, top_actors=top_actors, base=base)
+    described = f"{base_key}:{top_actors}:{filters.model_dump_json(by_alias=True)}"
+    key = f"facets:{data_version()}:{hashlib.sha256(described.encode()).hexdigest()}"
+    cached = cache.get(key)
+    if cached is None:
+        cached = count_facets(filters, top_actors=top_actors, base=base)
+        cache.set(key, cached, 3600)
+    return cached
+
+
+def count_facets(
+    filters: TimelineFilter, *, top_actors: int, base: QuerySet | None
+) -> dict[str, list[dict]]:
     events = filtered_events(filters, base=base).order_by()
     ids = events.values("pk")
 

@@ -55,7 +55,7 @@ def timeline_context(request: HttpRequest, *, base=None, actor: Actor | None = N
         if request.GET.get("limit") and "limit" not in errors:
             query["limit"] = str(limit)
         next_query = query.urlencode()
-    counts = facets(filters, base=base)
+    counts = facets(filters, base=base, base_key=f"actor:{actor.pk}" if actor else "")
     return {
         "page_total": sum(row["count"] for row in counts["kind"]),
         "facet_groups": facet_groups(counts, filters=filters),
