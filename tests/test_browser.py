@@ -150,3 +150,22 @@ def test_screenshots_and_no_sideways_scroll(browser, site, name, width, height):
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
     context.close()
     assert scroll_width <= width
+
+
+def test_admin_when_preview_works_under_the_csp(page, site, django_user_model):
+    django_user_model.objects.create_superuser("chief", password="pw-chief-12345")
+    page.goto(f"{site}/admin/login/?next=/admin/timeline/event/add/")
+    page.get_by_label("Username").fill("chief")
+    page.get_by_label("Password").fill("pw-chief-12345")
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(re.compile(r"/admin/timeline/event/add/"))
+    page.locator("#id_when_base").fill("2026-02-27")
+    page.locator("#id_when").press_sequentially("late next month to early April", delay=20)
+    expect(page.locator("#when-preview")).to_contain_text(
+        "late March – early April 2026 · month · approximate"
+    )
+
+
+def test_api_docs_render_under_the_csp(page, site):
+    page.goto(f"{site}/api/v1/docs")
+    expect(page.locator(".swagger-ui").first).to_be_visible(timeout=15000)

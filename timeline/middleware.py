@@ -179,3 +179,45 @@ class QueryCountHeaderMiddleware:
             response = self.get_response(request)
         response["X-Query-Count"] = str(count)
         return response
+
+
+class SecurityHeadersMiddleware:
+    """Headers Django's SecurityMiddleware does not set itself."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.conf import settings
+
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        response.setdefault("Cross-Origin-Resource-Policy", "same-site")
+        return response
+
+
+class StaffSessionLimitsMiddleware:
+    """Signed-in sessions end after STAFF_IDLE_SECONDS idle and STAFF_MAX_SESSION_SECONDS in all."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        import time as clock
+
+        from django.conf import settings
+        from django.contrib.auth import logout
+
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = int(clock.time())
+            started = request.session.setdefault("session_started_at", now)
+            last_seen = request.session.get("session_last_seen", now)
+            if (
+                now - last_seen > settings.STAFF_IDLE_SECONDS
+                or now - started > settings.STAFF_MAX_SESSION_SECONDS
+            ):
+                logout(request)
+            else:
+                request.session["session_last_seen"] = now
+        return self.get_response(request)

@@ -1,0 +1,9 @@
+"""Settings for the test suite: production settings with plain HTTP and a throwaway key."""
+
+import os
+
+os.environ.setdefault("HTTPS", "false")
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
+os.environ.setdefault("LOG_JSON", "false")
+
+from config.settings import *  # noqa: F403
