@@ -169,3 +169,43 @@ def test_admin_when_preview_works_under_the_csp(page, site, django_user_model):
 def test_api_docs_render_under_the_csp(page, site):
     page.goto(f"{site}/api/v1/docs")
     expect(page.locator(".swagger-ui").first).to_be_visible(timeout=15000)
+
+
+def test_no_script_runs_and_no_dialog_opens_on_hostile_content(page, site):
+    """Payloads in every field of an event: the page fixture fails on any dialog or error."""
+    import json as jsonlib
+    from datetime import date
+
+    from timeline.models import Actor, Citation, Event, Participation, Source
+
+    payloads = jsonlib.loads((Path(__file__).parent / "data" / "xss_payloads.json").read_text())
+    event = Event.objects.create(
+        title=" ".join(payloads[:10]),
+        slug="hostile-browser",
+        kind="statement",
+        summary=" ".join(payloads),
+        body="\n\n".join(payloads),
+        location=payloads[3],
+        start=date(2031, 5, 5),
+        end=date(2031, 5, 5),
+        publication="published",
+    )
+    actor = Actor.objects.create(
+        name=payloads[0],
+        slug="hostile-browser-actor",
+        kind="person",
+        aliases=payloads[:20],
+        description=" ".join(payloads),
+    )
+    source = Source.objects.create(title=" ".join(payloads[:5]), url="https://example.org/h")
+    Participation.objects.create(event=event, actor=actor, title_at_time=payloads[1])
+    Citation.objects.create(event=event, source=source, quote=" ".join(payloads), speaker=actor)
+    for path in (
+        "/events/hostile-browser/",
+        "/?from=2031",
+        "/actors/hostile-browser-actor/",
+        "/?q=script&from=2031",
+    ):
+        page.goto(f"{site}{path}")
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate("window.__xss === undefined"), path

@@ -4,6 +4,7 @@ import re
 import unicodedata
 
 from django.conf import settings
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -12,6 +13,8 @@ from simple_history.models import HistoricalRecords
 from timeline.dates import DateSpan, Precision
 
 ALIAS_SEPARATOR = "|"
+# Only web addresses: javascript:, data: and the like are refused wherever a URL is entered.
+http_url = URLValidator(schemes=["http", "https"])
 
 
 def normalise_name(text: str) -> str:
@@ -176,7 +179,7 @@ class Actor(models.Model):
 class Source(models.Model):
     Kind = SourceKind
     title = models.CharField(max_length=500)
-    url = models.URLField(max_length=1000, blank=True)
+    url = models.URLField(max_length=1000, blank=True, validators=[http_url])
     publisher = models.CharField(max_length=200, blank=True)
     published_on = models.DateField(null=True, blank=True)
     language = models.CharField(max_length=35, blank=True, help_text="BCP 47, e.g. en, ko, zh.")
@@ -184,7 +187,7 @@ class Source(models.Model):
     ai_generated = models.BooleanField(
         default=False, help_text="The text (or its images) were generated or reported by AI."
     )
-    archived_url = models.URLField(max_length=1000, blank=True)
+    archived_url = models.URLField(max_length=1000, blank=True, validators=[http_url])
     accessed_on = models.DateField(null=True, blank=True)
 
     history = HistoricalRecords()
