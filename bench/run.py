@@ -53,6 +53,7 @@ def base_env(url: str) -> dict:
         BENCH_QUERY_COUNT="true",
         LOG_LEVEL="WARNING",
         LOG_JSON="false",
+        HTTPS="false",  # plain HTTP on loopback
     )
     return env
 
