@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Count, Prefetch, QuerySet
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import ExtractYear
 from django.http import QueryDict
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -263,6 +264,22 @@ def decode_cursor(cursor: str, *, sort: str) -> tuple[date, date, int]:
         raise InvalidCursor("the cursor is not one this service issued") from error
 
 
+def after_row(*, start: date, end: date, pk: int, newest: bool) -> RawSQL:
+    """(start, end, id) strictly after the cursor's row, as one row-value comparison.
+
+    Written as a row value rather than the equivalent OR of three conditions because both
+    PostgreSQL and SQLite then seek straight into the (start, end, id) index: the 1000th
+    page costs what the first does.
+    """
+    operator = "<" if newest else ">"
+    table = Event._meta.db_table
+    return RawSQL(
+        f'("{table}"."start", "{table}"."end", "{table}"."id") {operator} (%s, %s, %s)',
+        (start.isoformat(), end.isoformat(), pk),
+        output_field=BooleanField(),
+    )
+
+
 def event_page(
     filters: TimelineFilter,
     *,
@@ -274,19 +291,9 @@ def event_page(
     events = event_list(filters, base=base)
     if cursor:
         start, end, pk = decode_cursor(cursor, sort=filters.sort)
-        if filters.sort == "newest":
-            after = (
-                Q(start__lt=start)
-                | Q(start=start, end__lt=end)
-                | Q(start=start, end=end, pk__lt=pk)
-            )
-        else:
-            after = (
-                Q(start__gt=start)
-                | Q(start=start, end__gt=end)
-                | Q(start=start, end=end, pk__gt=pk)
-            )
-        events = events.filter(after)
+        events = events.filter(
+            after_row(start=start, end=end, pk=pk, newest=filters.sort == "newest")
+        )
     rows = list(events[: limit + 1])
     next_cursor = encode_cursor(rows[limit - 1], sort=filters.sort) if len(rows) > limit else None
     return Page(events=rows[:limit], next_cursor=next_cursor)

@@ -15,6 +15,25 @@ READ_METHODS = ("GET", "HEAD")
 logger = logging.getLogger(__name__)
 
 
+def latest_public_change():
+    """When public data last changed: one scan per data version, then from the cache."""
+    from django.core.cache import cache
+
+    from timeline.caching import data_version
+
+    key = f"latest-public-change:{data_version()}"
+    latest = cache.get(key)
+    if latest is None:
+        try:
+            latest = Event.objects.filter(
+                publication__in=[Event.Publication.PUBLISHED, Event.Publication.WITHDRAWN]
+            ).aggregate(latest=Max("updated_at"))["latest"]
+        except DatabaseError:
+            return None
+        cache.set(key, latest, 3600)
+    return latest
+
+
 class PublicApiHeadersMiddleware:
     """Any origin may read the API (the data is public); nothing else is opened.
 
@@ -35,12 +54,7 @@ class PublicApiHeadersMiddleware:
             response["Access-Control-Expose-Headers"] = "ETag, Last-Modified, Retry-After"
             if response.status_code == 200 and not request.user.is_authenticated:
                 response["Cache-Control"] = "public, max-age=60"
-                try:
-                    latest = Event.objects.filter(
-                        publication__in=[Event.Publication.PUBLISHED, Event.Publication.WITHDRAWN]
-                    ).aggregate(latest=Max("updated_at"))["latest"]
-                except DatabaseError:
-                    latest = None
+                latest = latest_public_change()
                 if latest is not None and not response.has_header("Last-Modified"):
                     response["Last-Modified"] = http_date(latest.timestamp())
         return response

@@ -11,10 +11,10 @@ Both backends match the events' actors by name or alias: a query that names an a
 import re
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
-from timeline.models import Actor, Participation, normalise_name
+from timeline.models import Actor, Event, Participation, normalise_name
 
 MAX_WORDS = 10
 HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
@@ -41,22 +41,26 @@ def uses_postgres_search() -> bool:
 
 
 def fulltext_matches(query: str) -> Q:
-    """PostgreSQL: the query against the GIN-indexed search_vector."""
+    """PostgreSQL: the query against the row's own GIN-indexed search_vector.
+
+    A condition on the row itself (not an id subquery), so the planner can either walk the
+    timeline's index and stop after a page, or use the GIN index when the words are rare.
+    """
     hangul_words = [w for w in query.split() if HANGUL.search(w)]
     other = " ".join(w for w in query.split() if not HANGUL.search(w))
+    column = f'"{Event._meta.db_table}"."search_vector"'
     clauses, params = [], []
     if other.strip():
-        clauses.append("search_vector @@ websearch_to_tsquery('simple', %s)")
+        clauses.append(f"{column} @@ websearch_to_tsquery('simple', %s)")
         params.append(other)
     for word in hangul_words:
         lexeme = TSQUERY_UNSAFE.sub("", word)
         if lexeme:
-            clauses.append("search_vector @@ to_tsquery('simple', %s)")
+            clauses.append(f"{column} @@ to_tsquery('simple', %s)")
             params.append(f"{lexeme}:*")
     if not clauses:
         return Q(pk__in=[])
-    sql = "SELECT id FROM timeline_event WHERE " + " AND ".join(clauses)
-    return Q(pk__in=RawSQL(sql, params))
+    return Q(RawSQL("(" + " AND ".join(clauses) + ")", params, output_field=BooleanField()))
 
 
 def parse_websearch(query: str) -> tuple[list[str], list[str]]:

@@ -1,6 +1,5 @@
 """HTML pages: each view renders its page template, or one of its partials for htmx."""
 
-from django.db.models import Q
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -12,6 +11,7 @@ from timeline.filters import (
     MAX_LIMIT,
     InvalidCursor,
     TimelineFilter,
+    after_row,
     event_page,
     facets,
     filter_from_query,
@@ -114,23 +114,12 @@ def event_detail(request: HttpRequest, *, slug: str) -> TemplateResponse:
     if event is None:
         raise Http404("No published event has this address.")
     published = Event.objects.published()
+    here = {"start": event.start, "end": event.end, "pk": event.pk}
     previous = (
-        published.filter(
-            Q(start__lt=event.start)
-            | Q(start=event.start, end__lt=event.end)
-            | Q(start=event.start, end=event.end, pk__lt=event.pk)
-        )
-        .order_by("-start", "-end", "-id")
-        .first()
+        published.filter(after_row(**here, newest=True)).order_by("-start", "-end", "-id").first()
     )
     following = (
-        published.filter(
-            Q(start__gt=event.start)
-            | Q(start=event.start, end__gt=event.end)
-            | Q(start=event.start, end=event.end, pk__gt=event.pk)
-        )
-        .order_by("start", "end", "id")
-        .first()
+        published.filter(after_row(**here, newest=False)).order_by("start", "end", "id").first()
     )
     context = {
         "event": event,
