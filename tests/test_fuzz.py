@@ -1,0 +1,112 @@
+"""Hypothesis over every public query parameter and form field: a clear 4xx or a valid answer,
+never a 500."""
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+pytestmark = pytest.mark.django_db
+
+NASTY = st.one_of(
+    st.text(max_size=40),
+    st.text(alphabet=st.characters(codec="utf-8"), min_size=150, max_size=400),
+    st.sampled_from(
+        [
+            "\x00",
+            "2019-02-30",
+            "99999999999999999999",
+            "-1",
+            "0",
+            "1e309",
+            "NaN",
+            "late",
+            "from 2018 to",
+            "Q5 2020",
+            "13月40日",
+            "' OR 1=1 --",
+            "%00",
+            "../../etc",
+            "김정은",
+            "2018年6月",
+            "between and",
+            "∞",
+            "2018–2019–2020",
+            "next fortnight",
+        ]
+    ),
+    st.integers(min_value=-(10**30), max_value=10**30).map(str),
+)
+PARAMS = [
+    "q",
+    "kind",
+    "actor",
+    "country",
+    "tag",
+    "status",
+    "from",
+    "to",
+    "sort",
+    "limit",
+    "cursor",
+    "count",
+]
+FUZZ = settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+@FUZZ
+@given(params=st.dictionaries(st.sampled_from(PARAMS), NASTY, max_size=4))
+def test_api_list_never_500s(client, curated, params):
+    response = client.get("/api/v1/events", params)
+    assert response.status_code in (200, 422), (params, response.content[:300])
+    if response.status_code == 422:
+        assert response.json()["errors"][0]["field"]
+
+
+@FUZZ
+@given(params=st.dictionaries(st.sampled_from(PARAMS), NASTY, max_size=4))
+def test_timeline_page_never_500s(client, curated, params):
+    response = client.get("/", params)
+    assert response.status_code == 200, (params, response.content[:300])
+
+
+@FUZZ
+@given(
+    path=st.sampled_from(
+        [
+            "/api/v1/facets",
+            "/api/v1/actors",
+            "/api/v1/changes",
+            "/api/v1/export/events.csv",
+            "/actors/",
+            "/actors/suggest/",
+        ]
+    ),
+    params=st.dictionaries(st.sampled_from([*PARAMS, "since", "actor_search"]), NASTY, max_size=3),
+)
+def test_other_endpoints_never_500(client, curated, path, params):
+    response = client.get(path, params)
+    assert response.status_code in (200, 422), (path, params, response.content[:300])
+
+
+@FUZZ
+@given(slug=NASTY)
+def test_unknown_slugs_are_404(client, curated, slug):
+    from urllib.parse import quote
+
+    for base in ("/events/", "/api/v1/events/", "/actors/", "/api/v1/actors/"):
+        response = client.get(base + quote(slug, safe=""))
+        assert response.status_code in (200, 301, 404), (base, slug, response.status_code)
+
+
+@FUZZ
+@given(when=NASTY, base=NASTY)
+def test_admin_when_preview_never_500s(admin_client, when, base):
+    response = admin_client.get(
+        "/admin/timeline/event/when-preview/", {"when": when, "when_base": base}
+    )
+    assert response.status_code == 200
