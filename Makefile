@@ -64,3 +64,5 @@ bench: install-dev
 	$(BIN)/pip install --quiet -c constraints.txt -e ".[bench]"
 	$(BIN)/python bench/dates_bench.py
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	$(BIN)/python bench/load.py
+	bin/fault-check
