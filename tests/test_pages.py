@@ -182,3 +182,37 @@ def test_landmarks_one_h1_and_labelled_controls(client, curated):
     for control_id in re.findall(r'<(?:input|select)[^>]*\bid="([^"]+)"', html):
         assert f'for="{control_id}"' in html, control_id
     assert 'aria-live="polite"' in html
+
+
+def test_density_chart_is_monthly_for_a_short_range_and_links_narrow_it(client, curated):
+    yearly = client.get("/").content.decode()
+    assert "Events per year" in yearly and "?from=2018&amp;to=2018" in yearly
+    monthly = client.get("/?from=2018&to=2018").content.decode()
+    assert "Events per month" in monthly
+    assert "from=June+2018&amp;to=June+2018" in monthly
+    june = client.get("/?from=June 2018&to=June 2018").content.decode()
+    assert "2018-06-12-singapore-summit" in june and "2018-04-27-panmunjom-summit" not in june
+
+
+def test_tag_filter_is_in_the_form_when_tags_exist(client, curated):
+    from timeline.models import Event, Tag
+
+    tag = Tag.objects.create(name="Denuclearisation", slug="denuclearisation")
+    Event.objects.get(slug="2018-06-12-singapore-summit").tags.add(tag)
+    html = client.get("/").content.decode()
+    assert 'name="tag" value="denuclearisation"' in html
+    assert event_slugs(client.get("/?tag=denuclearisation").content.decode()) == [
+        "2018-06-12-singapore-summit"
+    ]
+
+
+@pytest.mark.parametrize(
+    "url", ["/events/2018-06-12-singapore-summit/", "/actors/", "/actors/kim-jong-un/"]
+)
+def test_every_page_answers_full_page_fragment_and_history_restore(client, curated, url):
+    full = client.get(url).content.decode()
+    assert "<html" in full
+    restore = client.get(url, **HISTORY_RESTORE).content.decode()
+    assert "<html" in restore
+    fragment = client.get(url, **HTMX)
+    assert fragment.status_code == 200

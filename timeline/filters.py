@@ -18,7 +18,7 @@ from typing import Literal
 
 from django.db.models import BooleanField, Count, Prefetch, QuerySet
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import ExtractYear
+from django.db.models.functions import ExtractMonth, ExtractYear
 from django.http import QueryDict
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -342,6 +342,12 @@ def count_facets(
         .order_by("-count", "name")
         .values("slug", "name", "count")[:top_actors]
     )
+    month_rows = (
+        events.annotate(year=ExtractYear("start"), month=ExtractMonth("start"))
+        .values("year", "month")
+        .annotate(count=Count("pk"))
+        .order_by("year", "month")
+    )
     year_rows = (
         events.annotate(year=ExtractYear("start"))
         .values("year")
@@ -356,4 +362,7 @@ def count_facets(
             {"value": r["slug"], "label": r["name"], "count": r["count"]} for r in actor_rows
         ],
         "year": [{"value": r["year"], "count": r["count"]} for r in year_rows],
+        "month": [
+            {"value": f"{r['year']:04d}-{r['month']:02d}", "count": r["count"]} for r in month_rows
+        ],
     }

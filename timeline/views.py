@@ -18,7 +18,7 @@ from timeline.filters import (
     published_event,
 )
 from timeline.markup import render_markdown
-from timeline.models import Actor, Event, EventKind, EventStatus
+from timeline.models import Actor, Event, EventKind, EventStatus, Tag
 from timeline.schemas import event_api_url
 
 AUTOCOMPLETE_LIMIT = 8
@@ -65,7 +65,8 @@ def timeline_context(request: HttpRequest, *, base=None, actor: Actor | None = N
         "cursor": cursor,
         "next_query": next_query,
         "facets": counts,
-        "chart": density_chart(counts["year"], filters=filters),
+        "chart": density_chart(counts["year"], months=counts["month"], filters=filters),
+        "tags": Tag.objects.filter(events__publication="published").distinct().order_by("name"),
         "kinds": EventKind.choices,
         "statuses": EventStatus.choices,
         "selected_actors": Actor.objects.filter(slug__in=filters.actor).order_by("name"),
