@@ -110,3 +110,84 @@ def test_admin_when_preview_never_500s(admin_client, when, base):
         "/admin/timeline/event/when-preview/", {"when": when, "when_base": base}
     )
     assert response.status_code == 200
+
+
+FORM_TEXT = st.one_of(NASTY, st.just(""))
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    fields=st.fixed_dictionaries(
+        {
+            "title": FORM_TEXT,
+            "slug": FORM_TEXT,
+            "kind": st.one_of(st.sampled_from(["summit", "talks"]), NASTY),
+            "status": st.one_of(st.just("occurred"), NASTY),
+            "publication": st.one_of(st.just("draft"), NASTY),
+            "when": FORM_TEXT,
+            "when_base": FORM_TEXT,
+            "start": FORM_TEXT,
+            "end": FORM_TEXT,
+            "precision": FORM_TEXT,
+            "summary": FORM_TEXT,
+            "body": FORM_TEXT,
+            "location": FORM_TEXT,
+            "country": FORM_TEXT,
+            "latitude": FORM_TEXT,
+            "longitude": FORM_TEXT,
+        }
+    )
+)
+def test_admin_event_form_never_500s(admin_client, fields):
+    data = dict(fields)
+    for prefix in ("participations", "citations", "relations_out"):
+        data.update(
+            {
+                f"{prefix}-TOTAL_FORMS": "0",
+                f"{prefix}-INITIAL_FORMS": "0",
+                f"{prefix}-MIN_NUM_FORMS": "0",
+                f"{prefix}-MAX_NUM_FORMS": "1000",
+            }
+        )
+    response = admin_client.post("/admin/timeline/event/add/", data)
+    assert response.status_code in (200, 302), (fields, response.status_code)
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    fields=st.fixed_dictionaries(
+        {
+            "name": FORM_TEXT,
+            "slug": FORM_TEXT,
+            "kind": st.one_of(st.just("person"), NASTY),
+            "country": FORM_TEXT,
+            "aliases_text": FORM_TEXT,
+            "description": FORM_TEXT,
+        }
+    ),
+    source=st.fixed_dictionaries(
+        {
+            "title": FORM_TEXT,
+            "url": FORM_TEXT,
+            "publisher": FORM_TEXT,
+            "published_on": FORM_TEXT,
+            "language": FORM_TEXT,
+            "kind": st.one_of(st.just("news"), NASTY),
+            "archived_url": FORM_TEXT,
+            "accessed_on": FORM_TEXT,
+        }
+    ),
+)
+def test_admin_actor_and_source_forms_never_500(admin_client, fields, source):
+    assert admin_client.post("/admin/timeline/actor/add/", fields).status_code in (200, 302)
+    assert admin_client.post("/admin/timeline/source/add/", source).status_code in (200, 302)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC
 
 from django.conf import settings
@@ -43,6 +44,9 @@ from timeline.schemas import (
     event_item,
     source_dict,
 )
+
+# What a slug can be; anything else (a NUL byte, say) is simply not found.
+SLUG = re.compile(r"[-\w]{1,200}")
 
 api = NinjaAPI(
     title="Korean Peninsula diplomacy timeline API",
@@ -153,7 +157,7 @@ def list_events(
 )
 def get_event(request: HttpRequest, slug: str):
     """One published event with its participants, every account and its relations."""
-    event = published_event(slug)
+    event = published_event(slug) if SLUG.fullmatch(slug) else None
     if event is None:
         return Status(404, {"detail": f"No published event has the slug {slug!r}."})
     return event_detail(event)
@@ -167,12 +171,12 @@ def get_event(request: HttpRequest, slug: str):
 )
 def list_actors(request: HttpRequest, query: Query[ActorQuery]):
     actors = Actor.objects.select_related("parent").order_by("name")
-    if query.q:
-        actors = actors.matching(query.q)
+    if q := query.q.replace("\x00", ""):
+        actors = actors.matching(q)
     if query.kind:
         actors = actors.filter(kind=query.kind)
-    if query.country:
-        actors = actors.filter(country=query.country.upper())
+    if country := query.country.replace("\x00", ""):
+        actors = actors.filter(country=country.upper())
     return [actor_dict(actor) for actor in actors[:500]]
 
 
@@ -194,6 +198,8 @@ def get_actor(request: HttpRequest, slug: str):
         )
         .filter(slug=slug)
         .first()
+        if SLUG.fullmatch(slug)
+        else None
     )
     if actor is None:
         return Status(404, {"detail": f"No actor has the slug {slug!r}."})

@@ -74,7 +74,7 @@ class TimelineFilter(BaseModel):
     @field_validator("country", mode="after")
     @classmethod
     def check_countries(cls, values: list[str]) -> list[str]:
-        cleaned = [v.strip().upper() for v in values if v.strip()]
+        cleaned = [v.replace("\x00", "").strip().upper() for v in values if v.strip()]
         for code in cleaned:
             if len(code) != 2 or not code.isascii() or not code.isalpha():
                 raise ValueError(f"{code!r} is not an ISO 3166-1 alpha-2 country code, e.g. KP")
@@ -83,7 +83,8 @@ class TimelineFilter(BaseModel):
     @field_validator("actor", "tag", mode="after")
     @classmethod
     def drop_blanks(cls, values: list[str]) -> list[str]:
-        return [v.strip() for v in values if v.strip()]
+        cleaned = (v.replace("\x00", "").strip() for v in values)
+        return [v for v in cleaned if v]
 
     @field_validator("kind", "status", mode="before")
     @classmethod

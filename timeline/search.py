@@ -14,7 +14,7 @@ from django.db import connection
 from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
-from timeline.models import Actor, Event, Participation, normalise_name
+from timeline.models import Actor, Participation, normalise_name
 
 MAX_WORDS = 10
 HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
@@ -48,7 +48,9 @@ def fulltext_matches(query: str) -> Q:
     """
     hangul_words = [w for w in query.split() if HANGUL.search(w)]
     other = " ".join(w for w in query.split() if not HANGUL.search(w))
-    column = f'"{Event._meta.db_table}"."search_vector"'
+    # Unqualified on purpose: the same condition also runs inside subqueries that alias the
+    # events table (facet counts), and no other table in these queries has this column.
+    column = "search_vector"
     clauses, params = [], []
     if other.strip():
         clauses.append(f"{column} @@ websearch_to_tsquery('simple', %s)")

@@ -1,6 +1,21 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from timeline import views
+
+
+class UnicodeSlugConverter:
+    """Actor slugs may be Hangul or Hanja; never a NUL byte or a slash."""
+
+    regex = r"[-\w]+"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(UnicodeSlugConverter, "uslug")
 
 app_name = "timeline"
 
@@ -10,5 +25,5 @@ urlpatterns = [
     path("events/<slug:slug>/revisions/", views.event_revisions, name="event_revisions"),
     path("actors/", views.actor_list, name="actors"),
     path("actors/suggest/", views.actor_suggestions, name="actor_suggestions"),
-    path("actors/<str:slug>/", views.actor_detail, name="actor"),
+    path("actors/<uslug:slug>/", views.actor_detail, name="actor"),
 ]
