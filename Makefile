@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTHON_FOR_VENV := $(shell bin/find-python)
 
-.PHONY: run test lint format check migrations-check install install-dev clean bench-dates bench
+.PHONY: run test lint format check migrations-check install install-dev clean bench-dates bench bench-fuzz
 
 $(BIN)/python:
 	@if [ -z "$(PYTHON_FOR_VENV)" ]; then \
@@ -66,3 +66,8 @@ bench: install-dev
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 	$(BIN)/python bench/load.py
 	bin/fault-check
+	$(MAKE) bench-fuzz
+
+# A few thousand schemathesis-generated requests against a live server (CI runs ~300).
+bench-fuzz: install-dev
+	SCHEMATHESIS_EXAMPLES=250 $(BIN)/pytest -q -p no:cacheprovider tests/test_api_schema.py -k generated -s

@@ -54,3 +54,30 @@ def test_postgres_uses_the_generated_column_and_its_gin_index(curated):
             "WHERE search_vector @@ websearch_to_tsquery('simple', 'Singapore')"
         )
         assert cursor.fetchone()[0] >= 1
+
+
+def test_relevance_order_puts_title_matches_first_and_pages_cover_all(client, curated):
+    body = client.get("/api/v1/events?q=summit&sort=relevance&limit=5").json()
+    first = body["items"][0]
+    assert "summit" in first["title"].lower()
+    slugs, url = [], "/api/v1/events?q=summit&sort=relevance&limit=5"
+    while url:
+        page = client.get(url).json()
+        slugs += [item["slug"] for item in page["items"]]
+        url = page["next_url"]
+    everything = [e.slug for e in event_list(TimelineFilter(q="summit"))]
+    assert sorted(slugs) == sorted(everything) and len(slugs) == len(set(slugs))
+    html = client.get("/?q=summit&sort=relevance&limit=200").content.decode()
+    import re
+
+    page_slugs = re.findall(r'<li class="event" id="e-([^"]+)"', html)
+    api = client.get("/api/v1/events?q=summit&sort=relevance&limit=200").json()
+    assert page_slugs == [item["slug"] for item in api["items"]]
+
+
+def test_relevance_without_a_search_is_chronological(client, curated):
+    ranked = client.get("/api/v1/events?sort=relevance&limit=3").json()["items"]
+    plain = client.get("/api/v1/events?limit=3").json()["items"]
+    assert [i["slug"] for i in ranked] == [i["slug"] for i in plain]
+    cursor = client.get("/api/v1/events?sort=relevance&limit=3").json()["next_cursor"]
+    assert client.get(f"/api/v1/events?sort=relevance&limit=3&cursor={cursor}").status_code == 200

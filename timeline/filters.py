@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from django.db.models import BooleanField, Count, Prefetch, QuerySet
+from django.db.models import BooleanField, Count, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.http import QueryDict
@@ -32,7 +32,7 @@ from timeline.models import (
     EventStatus,
     Participation,
 )
-from timeline.search import search_events
+from timeline.search import relevance, search_events
 
 LIST_FIELDS = ("kind", "actor", "country", "tag", "status")
 MAX_TERMS = 20
@@ -60,7 +60,10 @@ class TimelineFilter(BaseModel):
         description='Any date people write: "2018", "June 2019", "last year".',
     )
     date_to: str = Field(default="", alias="to", max_length=100, description="As `from`.")
-    sort: Literal["chronological", "newest"] = "chronological"
+    sort: Literal["chronological", "newest", "relevance"] = Field(
+        default="chronological",
+        description="chronological, newest, or relevance (best matches of `q` first).",
+    )
 
     @field_validator("q", "date_from", "date_to", mode="before")
     @classmethod
@@ -112,6 +115,18 @@ class TimelineFilter(BaseModel):
     @property
     def to_span(self) -> DateSpan | None:
         return parse_span(self.date_to) if self.date_to else None
+
+    @property
+    def order(self) -> str:
+        """The order actually applied (and the one a cursor belongs to)."""
+        if self.ranked:
+            return "relevance"
+        return "newest" if self.sort == "newest" else "chronological"
+
+    @property
+    def ranked(self) -> bool:
+        """Relevance order needs something to be relevant to; without `q` it is chronological."""
+        return self.sort == "relevance" and bool(self.q)
 
     def is_empty(self) -> bool:
         return self == TimelineFilter()
@@ -221,7 +236,9 @@ def with_related(events: QuerySet) -> QuerySet:
 def event_list(filters: TimelineFilter, *, base: QuerySet | None = None) -> QuerySet:
     """The ordered, prefetched QuerySet of matching events."""
     events = filtered_events(filters, base=base)
-    if filters.sort == "newest":
+    if filters.ranked:
+        events = events.annotate(relevance=relevance(filters.q)).order_by("-relevance", "-id")
+    elif filters.sort == "newest":
         events = events.order_by("-start", "-end", "-id")
     else:
         events = events.order_by("start", "end", "id")
@@ -248,17 +265,23 @@ class Page:
 
 
 def encode_cursor(event: Event, *, sort: str) -> str:
-    payload = json.dumps([event.start.isoformat(), event.end.isoformat(), event.pk, sort])
-    return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
+    if sort == "relevance" and hasattr(event, "relevance"):
+        values = [event.relevance, None, event.pk, sort]
+    else:
+        values = [event.start.isoformat(), event.end.isoformat(), event.pk, sort]
+    return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str, *, sort: str) -> tuple[date, date, int]:
+def decode_cursor(cursor: str, *, sort: str) -> tuple:
+    """(start, end, id) for date orders; (relevance, None, id) for relevance."""
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
-        start, end, pk, cursor_sort = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        first, second, pk, cursor_sort = json.loads(base64.urlsafe_b64decode(padded.encode()))
         if cursor_sort != sort:
             raise InvalidCursor("this cursor belongs to another sort order")
-        return date.fromisoformat(start), date.fromisoformat(end), int(pk)
+        if isinstance(first, int) and second is None:
+            return first, None, int(pk)
+        return date.fromisoformat(first), date.fromisoformat(second), int(pk)
     except InvalidCursor:
         raise
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError) as error:
@@ -291,12 +314,19 @@ def event_page(
     """One page of events after `cursor`, seeking on (start, end, id): no OFFSET."""
     events = event_list(filters, base=base)
     if cursor:
-        start, end, pk = decode_cursor(cursor, sort=filters.sort)
-        events = events.filter(
-            after_row(start=start, end=end, pk=pk, newest=filters.sort == "newest")
-        )
+        first, second, pk = decode_cursor(cursor, sort=filters.order)
+        if filters.ranked:
+            if second is not None:
+                raise InvalidCursor("this cursor belongs to another sort order")
+            events = events.filter(Q(relevance__lt=first) | Q(relevance=first, pk__lt=pk))
+        elif second is None:
+            raise InvalidCursor("this cursor belongs to another sort order")
+        else:
+            events = events.filter(
+                after_row(start=first, end=second, pk=pk, newest=filters.sort == "newest")
+            )
     rows = list(events[: limit + 1])
-    next_cursor = encode_cursor(rows[limit - 1], sort=filters.sort) if len(rows) > limit else None
+    next_cursor = encode_cursor(rows[limit - 1], sort=filters.order) if len(rows) > limit else None
     return Page(events=rows[:limit], next_cursor=next_cursor)
 
 

@@ -11,7 +11,16 @@ Both backends match the events' actors by name or alias: a query that names an a
 import re
 
 from django.db import connection
-from django.db.models import BooleanField, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Case,
+    ExpressionWrapper,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.expressions import RawSQL
 
 from timeline.models import Actor, Participation, normalise_name
@@ -103,3 +112,16 @@ def search_events(events: QuerySet, query: str) -> QuerySet:
     for term in excluded:
         events = events.exclude(text_matches(term))
     return events
+
+
+def relevance(query: str) -> ExpressionWrapper:
+    """A portable relevance score: each required term counts 3 in the title, 1 in the summary
+    and 1 in the location. Integer, so a keyset cursor can seek on (relevance, id)."""
+    required, _ = parse_websearch(query)
+    score = Value(0)
+    for term in required:
+        for field, weight in (("title", 3), ("summary", 1), ("location", 1)):
+            score = score + Case(
+                When(**{f"{field}__icontains": term}, then=Value(weight)), default=Value(0)
+            )
+    return ExpressionWrapper(score, output_field=IntegerField())
