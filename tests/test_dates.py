@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from timeline.dates import DateSpan, Precision, parse_span
+from timeline.dates import MONTH_NAMES, DateSpan, Precision, parse_span
 
 BASE = date(2026, 2, 27)  # the first seed article's date, a Friday
 D, W, M, Q, Y = Precision.DAY, Precision.WEEK, Precision.MONTH, Precision.QUARTER, Precision.YEAR
@@ -179,20 +179,7 @@ def test_a_span_cannot_end_before_it_starts():
 
 # Property-based tests -------------------------------------------------------------------------
 
-MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
+MONTHS = MONTH_NAMES[1:]
 years = st.integers(min_value=1950, max_value=2040)
 days = st.integers(min_value=1, max_value=31)
 months = st.sampled_from(MONTHS)

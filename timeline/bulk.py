@@ -20,6 +20,7 @@ from timeline.curated import (
     CuratedDataError,
     LoadReport,
     check_event_rows,
+    read_csv_text,
     write_event_rows,
 )
 from timeline.models import Actor, Citation, Event, Participation
@@ -38,26 +39,13 @@ class ImportReport:
         return not self.errors
 
 
-def parse_rows(content: str) -> list[tuple[int, dict[str, str]]]:
-    reader = csv.DictReader(io.StringIO(content))
-    missing = [c for c in EVENT_COLUMNS if c not in (reader.fieldnames or [])]
-    if missing:
-        raise CuratedDataError([f"line 1: missing column(s): {', '.join(missing)}"])
-    rows = []
-    for row in reader:
-        if None in row or any(value is None for value in row.values()):
-            raise CuratedDataError([f"line {reader.line_num}: wrong number of fields"])
-        rows.append((reader.line_num, {k: (v or "").strip() for k, v in row.items()}))
-    return rows
-
-
 def import_events_csv(content: str, *, dry_run: bool, user=None) -> ImportReport:
     """Check every row; write nothing unless all pass and this is not a dry run."""
     report = ImportReport(dry_run=dry_run)
     try:
-        rows = parse_rows(content)
+        rows = read_csv_text(content, columns=EVENT_COLUMNS, name="line")
     except CuratedDataError as error:
-        report.errors = error.errors
+        report.errors = [e.replace("line:", "line ", 1) for e in error.errors]
         return report
     actors = {actor.name: actor for actor in Actor.objects.all()}
     report.errors = [

@@ -8,6 +8,7 @@ by slug (events, actors) or URL (sources), and a row is only saved when a field 
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
 from dataclasses import dataclass, field
@@ -107,17 +108,20 @@ def upsert(model, *, lookup: dict, values: dict, report: LoadReport, label: str)
 
 def read_csv(path: Path, *, columns: list[str]) -> list[tuple[int, dict[str, str]]]:
     """Rows with their line numbers in the file (the header is line 1)."""
-    with path.open(newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
-        missing = [c for c in columns if c not in (reader.fieldnames or [])]
-        if missing:
-            raise CuratedDataError([f"{path.name}:1: missing column(s): {', '.join(missing)}"])
-        rows = []
-        for row in reader:
-            if None in row or any(value is None for value in row.values()):
-                raise CuratedDataError([f"{path.name}:{reader.line_num}: wrong number of fields"])
-            rows.append((reader.line_num, {k: (v or "").strip() for k, v in row.items()}))
-        return rows
+    return read_csv_text(path.read_text(encoding="utf-8"), columns=columns, name=path.name)
+
+
+def read_csv_text(text: str, *, columns: list[str], name: str) -> list[tuple[int, dict[str, str]]]:
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    missing = [c for c in columns if c not in (reader.fieldnames or [])]
+    if missing:
+        raise CuratedDataError([f"{name}:1: missing column(s): {', '.join(missing)}"])
+    rows = []
+    for row in reader:
+        if None in row or any(value is None for value in row.values()):
+            raise CuratedDataError([f"{name}:{reader.line_num}: wrong number of fields"])
+        rows.append((reader.line_num, {k: (v or "").strip() for k, v in row.items()}))
+    return rows
 
 
 def parse_iso_date(value: str) -> date | None:
