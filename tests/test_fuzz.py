@@ -191,3 +191,32 @@ def test_admin_event_form_never_500s(admin_client, fields):
 def test_admin_actor_and_source_forms_never_500(admin_client, fields, source):
     assert admin_client.post("/admin/timeline/actor/add/", fields).status_code in (200, 302)
     assert admin_client.post("/admin/timeline/source/add/", source).status_code in (200, 302)
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    article=st.fixed_dictionaries(
+        {
+            "text": FORM_TEXT,
+            "url": FORM_TEXT,
+            "title": FORM_TEXT,
+            "publisher": FORM_TEXT,
+            "published_on": FORM_TEXT,
+            "language": FORM_TEXT,
+        }
+    ),
+    csv_text=FORM_TEXT,
+)
+def test_import_forms_never_500(admin_client, curated, article, csv_text):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = admin_client.post("/admin/timeline/event/import-article/", article)
+    assert response.status_code == 200
+    upload = SimpleUploadedFile("events.csv", csv_text.encode("utf-8", "replace"))
+    response = admin_client.post("/admin/timeline/event/import-csv/", {"file": upload})
+    assert response.status_code == 200
