@@ -70,4 +70,4 @@ bench: install-dev
 
 # A few thousand schemathesis-generated requests against a live server (CI runs ~300).
 bench-fuzz: install-dev
-	SCHEMATHESIS_EXAMPLES=250 $(BIN)/pytest -q -p no:cacheprovider tests/test_api_schema.py -k generated -s
+	SCHEMATHESIS_EXAMPLES=400 $(BIN)/pytest -q -p no:cacheprovider tests/test_api_schema.py -k generated -s

@@ -46,13 +46,14 @@ class TimelineFilter(BaseModel):
     model_config = ConfigDict(populate_by_name=True, extra="ignore", frozen=True)
 
     q: str = Field(default="", max_length=200, description="Full text: titles, summaries, actors.")
-    kind: list[EventKind] = Field(default_factory=list, max_length=MAX_TERMS)
+    # An empty value (an untouched form control) is accepted and ignored, and documented so.
+    kind: list[EventKind | Literal[""]] = Field(default_factory=list, max_length=MAX_TERMS)
     actor: list[str] = Field(default_factory=list, max_length=MAX_TERMS, description="Actor slugs.")
     country: list[str] = Field(
         default_factory=list, max_length=MAX_TERMS, description="ISO 3166-1 alpha-2 codes."
     )
     tag: list[str] = Field(default_factory=list, max_length=MAX_TERMS, description="Tag slugs.")
-    status: list[EventStatus] = Field(default_factory=list, max_length=MAX_TERMS)
+    status: list[EventStatus | Literal[""]] = Field(default_factory=list, max_length=MAX_TERMS)
     date_from: str = Field(
         default="",
         alias="from",
