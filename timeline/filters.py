@@ -96,6 +96,9 @@ class TimelineFilter(BaseModel):
         if isinstance(values, str):
             values = [values]
         if isinstance(values, list):
+            # The documented limit counts what was sent, blanks included.
+            if len(values) > MAX_TERMS:
+                raise ValueError(f"at most {MAX_TERMS} values")
             return [v for v in values if not (isinstance(v, str) and not v.strip())]
         return values
 
