@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 
 from timeline.filters import TimelineFilter, event_list
-from timeline.models import Event
+from timeline.models import Actor, Event
 from timeline.search import parse_websearch
 
 pytestmark = pytest.mark.django_db
@@ -81,3 +81,54 @@ def test_relevance_without_a_search_is_chronological(client, curated):
     assert [i["slug"] for i in ranked] == [i["slug"] for i in plain]
     cursor = client.get("/api/v1/events?sort=relevance&limit=3").json()["next_cursor"]
     assert client.get(f"/api/v1/events?sort=relevance&limit=3&cursor={cursor}").status_code == 200
+
+
+def ranked_slugs(q: str) -> list[str]:
+    return [e.slug for e in event_list(TimelineFilter(q=q, sort="relevance"))]
+
+
+def test_a_title_match_outranks_a_summary_match(curated):
+    in_title = Event.objects.get(slug="2019-06-30-dmz-summit")
+    in_summary = Event.objects.get(slug="2018-06-12-singapore-summit")
+    in_title.title = "Zyzzogeton accord signed at the DMZ"
+    in_title.save()
+    in_summary.summary = "Observers later compared it to the zyzzogeton accord."
+    in_summary.save()
+    assert ranked_slugs("zyzzogeton") == [in_title.slug, in_summary.slug]
+    # The newer event id does not decide it: swap the roles and the order follows the text.
+    in_title.title, in_summary.title = in_summary.title, "The zyzzogeton summit"
+    in_title.summary = "Observers later compared it to the zyzzogeton accord."
+    in_title.save()
+    in_summary.save()
+    assert ranked_slugs("zyzzogeton") == [in_summary.slug, in_title.slug]
+
+
+def test_a_korean_name_ranks_events_that_spell_it_in_latin_letters(curated):
+    ranked = ranked_slugs("김정은")
+    kim = Actor.objects.get(slug="kim-jong-un")
+    spellings = [s.lower() for s in [kim.name, *kim.aliases]]
+    events = {e.slug: e for e in Event.objects.filter(slug__in=ranked)}
+    says_his_name = [
+        slug
+        for slug in ranked
+        if any(s in f"{events[slug].title} {events[slug].summary}".lower() for s in spellings)
+    ]
+    only_a_participant = [slug for slug in ranked if slug not in says_his_name]
+    assert len(says_his_name) >= 2 and only_a_participant
+    # Every event that writes one of his names, in any script, outranks those that only list
+    # him among the participants.
+    assert ranked[: len(says_his_name)] == says_his_name
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's ts_rank")
+def test_postgres_ranks_by_ts_rank_over_the_weighted_vector(curated):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT slug FROM timeline_event WHERE publication = 'published' "
+            "AND search_vector @@ to_tsquery('simple', 'summit') "
+            "ORDER BY ts_rank(search_vector, to_tsquery('simple', 'summit')) DESC, id DESC"
+        )
+        by_ts_rank = [row[0] for row in cursor.fetchall()]
+    ranked = ranked_slugs("summit")
+    # Events found through their participants' names (rank 0) come after every text match.
+    assert ranked[: len(by_ts_rank)] == by_ts_rank

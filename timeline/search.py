@@ -6,6 +6,7 @@ Both backends match the events' actors by name or alias: a query that names an a
   web-search syntax (`"joint drills" -Hanoi`). Hangul words are matched as prefixes, because
   the parser keeps a run of Hangul as one word ("북한의" must match "북한").
 - Elsewhere: every word must appear in the title, summary or location (case-insensitive).
+`relevance` scores matches for `sort=relevance`: PostgreSQL's ts_rank, or a portable count.
 """
 
 import re
@@ -114,14 +115,52 @@ def search_events(events: QuerySet, query: str) -> QuerySet:
     return events
 
 
-def relevance(query: str) -> ExpressionWrapper:
-    """A portable relevance score: each required term counts 3 in the title, 1 in the summary
-    and 1 in the location. Integer, so a keyset cursor can seek on (relevance, id)."""
+def relevance(query: str) -> ExpressionWrapper | RawSQL:
+    """How well each event matches `query`, as an integer (so a keyset cursor can seek on
+    (relevance, id)), higher first.
+
+    Any required term or phrase counts, and so does any spelling of an actor the query names,
+    so "김정은" ranks the events that say "Kim Jong Un" too.
+    PostgreSQL: ts_rank over the weighted search_vector (title A, summary B, location C).
+    Elsewhere: each term counts 3 in the title, 1 in the summary and 1 in the location.
+    """
     required, _ = parse_websearch(query)
+    terms = list(required)
+    if required:
+        for name, aliases in Actor.objects.named(" ".join(required)).values_list("name", "aliases"):
+            terms.extend([name, *aliases])
+    if uses_postgres_search():
+        return ts_rank_score(terms)
     score = Value(0)
-    for term in required:
+    for term in terms:
         for field, weight in (("title", 3), ("summary", 1), ("location", 1)):
             score = score + Case(
                 When(**{f"{field}__icontains": term}, then=Value(weight)), default=Value(0)
             )
     return ExpressionWrapper(score, output_field=IntegerField())
+
+
+def ts_rank_score(terms: list[str]) -> RawSQL:
+    parts, params = [], []
+    for term in terms:
+        if HANGUL.search(term):
+            # A run of Hangul is one lexeme ("북한의"), so each Hangul word ranks as a prefix.
+            lexemes = [TSQUERY_UNSAFE.sub("", word) for word in term.split()]
+            tsquery, value = "to_tsquery('simple', %s)", " & ".join(f"{x}:*" for x in lexemes if x)
+            if not value:
+                continue
+        else:
+            tsquery, value = "phraseto_tsquery('simple', %s)", term
+        # ts_rank alone scores "Kim Yo Jong" for the phrase "Kim Jong Un" (it ignores word
+        # order), so a term counts only where it truly matches. Normalisation 32 maps a rank r
+        # to r / (r + 1), below 1, so a million steps per term keep the order in an integer.
+        parts.append(
+            f"CASE WHEN search_vector @@ {tsquery} THEN ts_rank(search_vector, {tsquery}, 32) "
+            "ELSE 0 END"
+        )
+        params.extend([value, value])
+    if not parts:
+        return RawSQL("0", [], output_field=IntegerField())
+    return RawSQL(
+        "floor((" + " + ".join(parts) + ") * 1000000)::integer", params, output_field=IntegerField()
+    )
