@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTHON_FOR_VENV := $(shell bin/find-python)
 
-.PHONY: run test lint format check migrations-check install install-dev clean bench-dates bench bench-fuzz
+.PHONY: run test lint format check migrations-check install install-dev clean bench-dates bench bench-fuzz bench-counts
 
 $(BIN)/python:
 	@if [ -z "$(PYTHON_FOR_VENV)" ]; then \
@@ -64,6 +64,7 @@ bench: install-dev
 	$(BIN)/pip install --quiet -c constraints.txt -e ".[bench]"
 	$(BIN)/python bench/dates_bench.py
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	$(BIN)/python bench/counts.py
 	$(BIN)/python bench/load.py
 	bin/fault-check
 	$(MAKE) bench-fuzz
@@ -71,3 +72,8 @@ bench: install-dev
 # A few thousand schemathesis-generated requests against a live server (CI runs ~300).
 bench-fuzz: install-dev
 	SCHEMATHESIS_EXAMPLES=400 $(BIN)/pytest -q -p no:cacheprovider tests/test_api_schema.py -k generated -s
+
+# The timeline's counts at 1 000 000 events: one scan vs a query per facet, deferred vs inline.
+bench-counts: install-dev
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[bench]"
+	$(BIN)/python bench/counts.py $(BENCH_ARGS)

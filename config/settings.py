@@ -259,6 +259,11 @@ CACHES = {
 # Seconds an anonymous page or API answer is served from the cache; any editorial change
 # invalidates every cached answer at once (a version key), so this only bounds memory.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+# Above this many events, a timeline page whose counts (total, chart, facets) are not cached yet
+# is sent without them and fetches them once shown; they are counted after each change too.
+COUNTS_DEFER_ABOVE = int(os.environ.get("COUNTS_DEFER_ABOVE", "20000"))
+# Count the unfiltered timeline's facets in the background after each editorial change.
+WARM_COUNTS = env_bool("WARM_COUNTS", default=True)
 
 if env_bool("BENCH_QUERY_COUNT", default=False):
     MIDDLEWARE.insert(0, "timeline.middleware.QueryCountHeaderMiddleware")

@@ -5,5 +5,7 @@ import os
 os.environ.setdefault("HTTPS", "false")
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
 os.environ.setdefault("LOG_JSON", "false")
+# Background counting threads would outlive the tests' transactions; one test turns it on.
+os.environ.setdefault("WARM_COUNTS", "false")
 
 from config.settings import *  # noqa: F403

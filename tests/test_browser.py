@@ -91,6 +91,32 @@ def test_filter_by_kind_updates_list_and_url_then_back_restores(page, site):
     expect(page.locator("li.event .badge.kind").first).to_have_text("Summit")
 
 
+def test_on_a_large_record_the_counts_arrive_after_the_page(page, site, settings):
+    settings.COUNTS_DEFER_ABOVE = 10  # the curated record counts as large here
+    page.goto(f"{site}/?kind=summit")
+    expect(entries(page).first).to_be_visible()
+    counts = page.locator("#counts")
+    expect(counts.locator(".facets")).to_be_visible()  # fetched by htmx once shown
+    expect(page.locator("#counts.pending")).to_have_count(0)
+    expect(page.locator("#result-count")).to_contain_text("events")
+    actor = counts.locator(".facet", has_text="Actor").locator("a").first
+    name = actor.inner_text()
+    actor.click()
+    expect(page).to_have_url(re.compile(r"kind=summit&actor="))
+    expect(page.locator("li.event").first.locator(".actor", has_text=name).first).to_be_visible()
+    expect(page.locator("#counts .facets")).to_be_visible()
+
+
+def test_without_javascript_a_large_record_links_to_its_counts(page_without_js, site, settings):
+    settings.COUNTS_DEFER_ABOVE = 10
+    page_without_js.goto(f"{site}/?kind=summit")
+    page_without_js.get_by_role("link", name=re.compile("See the counts")).click()
+    expect(page_without_js).to_have_url(re.compile(r"/counts/\?kind=summit"))
+    page_without_js.locator(".facet", has_text="Actor").locator("a").first.click()
+    expect(page_without_js).to_have_url(re.compile(r"/\?kind=summit&actor="))
+    expect(entries(page_without_js).first).to_be_visible()
+
+
 def test_load_more_appends_the_next_page(page, site):
     page.goto(f"{site}/?limit=10")
     expect(entries(page)).to_have_count(10)

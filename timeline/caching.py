@@ -4,8 +4,12 @@ Cached pages and API answers carry the version in their key, so a publication, a
 withdrawal makes every cached answer unreachable at once; readers never see stale data.
 """
 
+import threading
+import time
+
+from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 VERSION_KEY = "public-data-version"
@@ -28,8 +32,54 @@ def bump_data_version(**_kwargs) -> None:
 
     # Now, and again after commit: a request that reads between the save and the commit
     # would otherwise cache the old data under the new version.
+    def bump_and_warm() -> None:
+        bump()
+        if settings.WARM_COUNTS:
+            warm_counts_soon()
+
     bump()
-    transaction.on_commit(bump)
+    transaction.on_commit(bump_and_warm)
+
+
+WARM_DELAY_SECONDS = 2.0
+_warming_lock = threading.Lock()
+_waiting: threading.Thread | None = None
+
+
+def warm_counts_soon(*, delay: float | None = None) -> threading.Thread:
+    """Count the unfiltered timeline's facets in the background, so the first reader after a
+    change does not pay for them. A burst of saves (an import) waits for its last one: one
+    thread at a time waits out the delay, then counts for the version it finds."""
+    global _waiting
+    with _warming_lock:
+        if _waiting is not None and _waiting.is_alive():
+            return _waiting
+        _waiting = threading.Thread(
+            target=warm_counts,
+            kwargs={"delay": WARM_DELAY_SECONDS if delay is None else delay},
+            name="warm-counts",
+            daemon=True,
+        )
+        _waiting.start()
+        return _waiting
+
+
+def warm_counts(*, delay: float) -> bool:
+    global _waiting
+    time.sleep(delay)
+    with _warming_lock:
+        _waiting = None  # a change from now on schedules another count
+    version = data_version()
+    # Several web processes see the same change: the first to claim the version counts it.
+    if not cache.add(f"warming-counts:{version}", 1, timeout=600):
+        return False
+    from timeline.filters import TimelineFilter, facets
+
+    try:
+        facets(TimelineFilter())
+    finally:
+        connection.close()
+    return True
 
 
 def connect_signals() -> None:

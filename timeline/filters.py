@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from django.db.models import BooleanField, Count, Prefetch, Q, QuerySet
+from django.db import connection
+from django.db.models import BooleanField, Count, Max, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.http import QueryDict
@@ -334,6 +335,32 @@ def event_page(
     return Page(events=rows[:limit], next_cursor=next_cursor)
 
 
+def facets_cache_key(filters: TimelineFilter, *, top_actors: int, base_key: str) -> str:
+    from timeline.caching import data_version
+
+    described = f"{base_key}:{top_actors}:{filters.model_dump_json(by_alias=True)}"
+    return f"facets:{data_version()}:{hashlib.sha256(described.encode()).hexdigest()}"
+
+
+def facets_without_waiting(
+    filters: TimelineFilter, *, top_actors: int = 10
+) -> dict[str, list[dict]] | None:
+    """The counts `facets` gives, unless they would keep a reader waiting: not yet cached for
+    the current data, on a record larger than COUNTS_DEFER_ABOVE events. Then None, and the
+    page fetches them separately."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    cached = cache.get(facets_cache_key(filters, top_actors=top_actors, base_key=""))
+    if cached is not None:
+        return cached
+    # The highest id bounds the number of events and costs one index probe, not a count.
+    largest_id = Event.objects.aggregate(largest=Max("id"))["largest"] or 0
+    if largest_id > settings.COUNTS_DEFER_ABOVE:
+        return None
+    return facets(filters, top_actors=top_actors)
+
+
 def facets(
     filters: TimelineFilter,
     *,
@@ -348,12 +375,9 @@ def facets(
     """
     from django.core.cache import cache
 
-    from timeline.caching import data_version
-
     if base is not None and not base_key:
         return count_facets(filters, top_actors=top_actors, base=base)
-    described = f"{base_key}:{top_actors}:{filters.model_dump_json(by_alias=True)}"
-    key = f"facets:{data_version()}:{hashlib.sha256(described.encode()).hexdigest()}"
+    key = facets_cache_key(filters, top_actors=top_actors, base_key=base_key)
     cached = cache.get(key)
     if cached is None:
         cached = count_facets(filters, top_actors=top_actors, base=base)
@@ -365,39 +389,82 @@ def count_facets(
     filters: TimelineFilter, *, top_actors: int, base: QuerySet | None
 ) -> dict[str, list[dict]]:
     events = filtered_events(filters, base=base).order_by()
-    ids = events.values("pk")
-
-    def count_by(field: str) -> list[dict]:
-        rows = events.values(field).annotate(count=Count("pk")).order_by("-count", field)
-        return [{"value": row[field], "count": row["count"]} for row in rows if row[field]]
-
+    if connection.vendor == "postgresql":
+        by_field, months = count_in_one_scan(events)
+    else:
+        by_field, months = count_field_by_field(events)
     actor_rows = (
-        Actor.objects.filter(participations__event__in=ids)
+        Actor.objects.filter(participations__event__in=events.values("pk"))
         .annotate(count=Count("participations__event", distinct=True))
         .order_by("-count", "name")
         .values("slug", "name", "count")[:top_actors]
     )
+    years: dict[int, int] = {}
+    for (year, _month), count in sorted(months.items()):
+        years[year] = years.get(year, 0) + count
+    return {
+        **{
+            field: [
+                {"value": value, "count": count}
+                for value, count in sorted(
+                    counts.items(), key=lambda item: (-item[1], item[0] or "")
+                )
+                if value
+            ]
+            for field, counts in by_field.items()
+        },
+        "actor": [
+            {"value": r["slug"], "label": r["name"], "count": r["count"]} for r in actor_rows
+        ],
+        "year": [{"value": year, "count": count} for year, count in years.items()],
+        "month": [
+            {"value": f"{year:04d}-{month:02d}", "count": count}
+            for (year, month), count in sorted(months.items())
+        ],
+    }
+
+
+FacetCounts = tuple[dict[str, dict[str, int]], dict[tuple[int, int], int]]
+
+
+def count_in_one_scan(events: QuerySet) -> FacetCounts:
+    """PostgreSQL: kind, country, status and month counted in one pass over the matching rows
+    (GROUPING SETS), where a query per facet would read a million rows four times."""
+    inner, params = events.values("kind", "country", "status", "start").query.sql_with_params()
+    sql = f"""
+        SELECT GROUPING(e.kind, e.country, e.status), e.kind, e.country, e.status,
+               EXTRACT(YEAR FROM e.start)::int, EXTRACT(MONTH FROM e.start)::int, COUNT(*)
+        FROM ({inner}) AS e
+        GROUP BY GROUPING SETS (
+            (e.kind), (e.country), (e.status),
+            (EXTRACT(YEAR FROM e.start), EXTRACT(MONTH FROM e.start))
+        )
+    """
+    # GROUPING() sets a bit for each column left out of the row's set: kind, country, status.
+    sets = {0b011: ("kind", 1), 0b101: ("country", 2), 0b110: ("status", 3)}
+    by_field: dict[str, dict[str, int]] = {"kind": {}, "country": {}, "status": {}}
+    months: dict[tuple[int, int], int] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for row in cursor.fetchall():
+            if row[0] in sets:
+                field, column = sets[row[0]]
+                by_field[field][row[column]] = row[6]
+            else:
+                months[(row[4], row[5])] = row[6]
+    return by_field, months
+
+
+def count_field_by_field(events: QuerySet) -> FacetCounts:
+    by_field = {
+        field: {
+            row[field]: row["count"] for row in events.values(field).annotate(count=Count("pk"))
+        }
+        for field in ("kind", "country", "status")
+    }
     month_rows = (
         events.annotate(year=ExtractYear("start"), month=ExtractMonth("start"))
         .values("year", "month")
         .annotate(count=Count("pk"))
-        .order_by("year", "month")
     )
-    year_rows = (
-        events.annotate(year=ExtractYear("start"))
-        .values("year")
-        .annotate(count=Count("pk"))
-        .order_by("year")
-    )
-    return {
-        "kind": count_by("kind"),
-        "country": count_by("country"),
-        "status": count_by("status"),
-        "actor": [
-            {"value": r["slug"], "label": r["name"], "count": r["count"]} for r in actor_rows
-        ],
-        "year": [{"value": r["year"], "count": r["count"]} for r in year_rows],
-        "month": [
-            {"value": f"{r['year']:04d}-{r['month']:02d}", "count": r["count"]} for r in month_rows
-        ],
-    }
+    return by_field, {(r["year"], r["month"]): r["count"] for r in month_rows}

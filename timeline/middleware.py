@@ -2,6 +2,7 @@
 
 import hashlib
 import logging
+import re
 from collections.abc import Callable
 
 from django.db import DatabaseError
@@ -12,6 +13,8 @@ from django.utils.http import http_date
 from timeline.models import Event
 
 READ_METHODS = ("GET", "HEAD")
+# A response that says it must not be stored, or must be revalidated, is not a cacheable page.
+NOT_TO_KEEP = re.compile(r"\b(no-cache|no-store|private)\b", re.IGNORECASE)
 logger = logging.getLogger(__name__)
 
 
@@ -160,7 +163,12 @@ class AnonymousPageCacheMiddleware:
             response["X-Cache"] = "hit"
             return response
         response = self.get_response(request)
-        if response.status_code == 200 and not response.streaming and not response.cookies:
+        if (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and not NOT_TO_KEEP.search(response.get("Cache-Control", ""))
+        ):
             headers = [
                 (name, value)
                 for name, value in response.items()

@@ -21,6 +21,7 @@ app_name = "timeline"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("counts/", views.counts, name="counts"),
     path("events/<slug:slug>/", views.event_detail, name="event"),
     path("events/<slug:slug>/revisions/", views.event_revisions, name="event_revisions"),
     path("actors/", views.actor_list, name="actors"),

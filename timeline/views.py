@@ -3,6 +3,8 @@
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.views.decorators.vary import vary_on_headers
 
 from timeline.charts import density_chart
@@ -14,6 +16,7 @@ from timeline.filters import (
     after_row,
     event_page,
     facets,
+    facets_without_waiting,
     filter_from_query,
     published_event,
 )
@@ -39,7 +42,14 @@ def page_size(request: HttpRequest, errors: dict[str, str]) -> int:
     return DEFAULT_LIMIT
 
 
-def timeline_context(request: HttpRequest, *, base=None, actor: Actor | None = None) -> dict:
+def timeline_context(
+    request: HttpRequest, *, base=None, actor: Actor | None = None, defer_counts: bool = False
+) -> dict:
+    """The page of events, and the counts (total, chart, facets) for the same filters.
+
+    With `defer_counts`, counts that would keep the reader waiting (a large record, not yet
+    counted since the last change) are left for the page to fetch from `counts`.
+    """
     filters, errors = filter_from_query(request.GET)
     limit = page_size(request, errors)
     cursor = request.GET.get("cursor") or None
@@ -55,23 +65,37 @@ def timeline_context(request: HttpRequest, *, base=None, actor: Actor | None = N
         if request.GET.get("limit") and "limit" not in errors:
             query["limit"] = str(limit)
         next_query = query.urlencode()
-    counts = facets(filters, base=base, base_key=f"actor:{actor.pk}" if actor else "")
+    if defer_counts:
+        counts = facets_without_waiting(filters)
+    else:
+        counts = facets(filters, base=base, base_key=f"actor:{actor.pk}" if actor else "")
     return {
-        "page_total": sum(row["count"] for row in counts["kind"]),
-        "facet_groups": facet_groups(counts, filters=filters),
+        **counts_context(counts, filters=filters, timeline_path=request.path),
         "filters": filters,
         "errors": errors,
         "page": page,
         "cursor": cursor,
         "next_query": next_query,
-        "facets": counts,
-        "chart": density_chart(counts["year"], months=counts["month"], filters=filters),
         "tags": Tag.objects.filter(events__publication="published").distinct().order_by("name"),
         "kinds": EventKind.choices,
         "statuses": EventStatus.choices,
         "selected_actors": Actor.objects.filter(slug__in=filters.actor).order_by("name"),
         "query_string": filters.to_query().urlencode(),
         "actor": actor,
+    }
+
+
+def counts_context(counts: dict | None, *, filters: TimelineFilter, timeline_path: str) -> dict:
+    """What the counts partial shows; `counts_pending` when they are still to be counted."""
+    if counts is None:
+        return {"counts_pending": True, "timeline_path": timeline_path}
+    return {
+        "counts_pending": False,
+        "timeline_path": timeline_path,
+        "page_total": sum(row["count"] for row in counts["kind"]),
+        "facet_groups": facet_groups(counts, filters=filters),
+        "facets": counts,
+        "chart": density_chart(counts["year"], months=counts["month"], filters=filters),
     }
 
 
@@ -102,10 +126,33 @@ def facet_groups(counts: dict, *, filters: TimelineFilter) -> list[tuple[str, li
 
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def index(request: HttpRequest) -> TemplateResponse:
-    context = timeline_context(request)
+    context = timeline_context(request, defer_counts=True)
     template = "timeline/index.html"
     if wants_fragment(request):
         template += "#more" if context["cursor"] else "#results"
+    response = TemplateResponse(request, template, context)
+    if context["counts_pending"]:
+        # Complete once the counts are cached: neither the page cache nor a browser keeps this.
+        patch_cache_control(response, no_cache=True)
+    return response
+
+
+@vary_on_headers("HX-Request", "HX-History-Restore-Request")
+def counts(request: HttpRequest) -> TemplateResponse:
+    """The timeline's counts (total, chart, facets) for its filters: the fragment a timeline
+    page fetches when they were not yet counted, or a page of their own without JavaScript."""
+    filters, errors = filter_from_query(request.GET)
+    context = {
+        **counts_context(facets(filters), filters=filters, timeline_path=reverse("timeline:index")),
+        "filters": filters,
+        "errors": errors,
+        "query_string": filters.to_query().urlencode(),
+        "standalone": not wants_fragment(request),
+        "counts_oob": wants_fragment(request),
+    }
+    template = "timeline/counts.html"
+    if wants_fragment(request):
+        template += "#counts"
     return TemplateResponse(request, template, context)
 
 
