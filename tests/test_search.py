@@ -132,3 +132,37 @@ def test_postgres_ranks_by_ts_rank_over_the_weighted_vector(curated):
     ranked = ranked_slugs("summit")
     # Events found through their participants' names (rank 0) come after every text match.
     assert ranked[: len(by_ts_rank)] == by_ts_rank
+
+
+@pytest.mark.parametrize("rare_matches", [0, 3, 2000])
+@pytest.mark.parametrize(
+    "q", ["summit", "Panmunjom", "nothing-matches-this", '"Freedom Shield" -2023']
+)
+@pytest.mark.parametrize("sort", ["chronological", "newest"])
+def test_a_page_cut_from_a_rare_words_matches_is_the_page_the_index_walk_gives(
+    curated, monkeypatch, rare_matches, q, sort
+):
+    from timeline import filters as filter_module
+    from timeline.filters import event_page
+
+    filters = TimelineFilter(q=q, sort=sort)
+    walked = [e.slug for e in event_list(filters)]
+    monkeypatch.setattr(filter_module, "RARE_MATCHES", rare_matches)
+    paged, cursor = [], None
+    while True:
+        page = event_page(filters, cursor=cursor, limit=2)
+        paged += [e.slug for e in page.events]
+        if not (cursor := page.next_cursor):
+            break
+    assert paged == walked
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the GIN index path")
+def test_only_a_text_only_search_is_listed_from_the_gin_index(curated):
+    from timeline.search import searches_text_only
+
+    assert searches_text_only("Panmunjom")
+    assert searches_text_only('"joint drills" -Hanoi')
+    assert not searches_text_only("김정은")  # names an actor: his events count too
+    assert not searches_text_only("Kim summit")  # "Kim" is part of several actors' names
+    assert not searches_text_only("")

@@ -9,7 +9,9 @@ Both backends match the events' actors by name or alias: a query that names an a
 `relevance` scores matches for `sort=relevance`: PostgreSQL's ts_rank, or a portable count.
 """
 
+import hashlib
 import re
+from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import (
@@ -24,7 +26,7 @@ from django.db.models import (
 )
 from django.db.models.expressions import RawSQL
 
-from timeline.models import Actor, Participation, normalise_name
+from timeline.models import ALIAS_SEPARATOR, Actor, Participation, normalise_name
 
 MAX_WORDS = 10
 HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
@@ -39,11 +41,49 @@ def actor_events(actor_ids: list[int]) -> Q:
     return Q(pk__in=Participation.objects.filter(actor__in=actor_ids).values("event"))
 
 
-def actor_word_matches(word: str) -> Q:
-    key = normalise_name(word)
-    if not key:
-        return Q(pk__in=[])
-    return Q(pk__in=Participation.objects.filter(actor__name_keys__contains=key).values("event"))
+@dataclass(frozen=True)
+class ActorsInQuery:
+    """The actors a query names as a whole (by a name or alias), and those whose spellings
+    contain each of its words, read in one query."""
+
+    named: list[tuple[int, str, list[str]]]
+    by_word: dict[str, list[int]]
+
+
+def actors_in_query(words: list[str]) -> ActorsInQuery:
+    """Cached per data version: a search asks for it more than once per request."""
+    from django.core.cache import cache
+
+    from timeline.caching import data_version
+
+    described = hashlib.sha256("\x1f".join(words).encode()).hexdigest()
+    key = f"actors-in-query:{data_version()}:{described}"
+    found = cache.get(key)
+    if found is None:
+        found = read_actors_in_query(words)
+        cache.set(key, found, 3600)
+    return found
+
+
+def read_actors_in_query(words: list[str]) -> ActorsInQuery:
+    keys = {word: normalise_name(word) for word in words}
+    phrase_key = normalise_name(" ".join(words))
+    wanted = [key for key in keys.values() if key]
+    if not wanted:
+        return ActorsInQuery(named=[], by_word={word: [] for word in words})
+    # Every word's key is part of the whole phrase's key, so this finds the named actors too.
+    condition = Q()
+    for key in wanted:
+        condition |= Q(name_keys__contains=key)
+    rows = list(Actor.objects.filter(condition).values_list("pk", "name", "aliases", "name_keys"))
+    exact = f"{ALIAS_SEPARATOR}{phrase_key}{ALIAS_SEPARATOR}"
+    return ActorsInQuery(
+        named=[(pk, name, aliases) for pk, name, aliases, name_keys in rows if exact in name_keys],
+        by_word={
+            word: [pk for pk, _, _, name_keys in rows if key and key in name_keys]
+            for word, key in keys.items()
+        },
+    )
 
 
 def uses_postgres_search() -> bool:
@@ -88,15 +128,30 @@ def parse_websearch(query: str) -> tuple[list[str], list[str]]:
     return required[:MAX_WORDS], excluded[:MAX_WORDS]
 
 
+def searches_text_only(query: str) -> bool:
+    """True when, on PostgreSQL, `query` finds events through the GIN-indexed column alone (no
+    actor is named by it or matched by its words), so every match can be listed from the index."""
+    if not uses_postgres_search():
+        return False
+    required, excluded = parse_websearch(query)
+    if not required and not excluded:
+        return False
+    actors = actors_in_query(required)
+    if actors.named and not excluded:
+        return False
+    if '"' in query or excluded:
+        return True
+    return not any(actors.by_word.values())
+
+
 def search_events(events: QuerySet, query: str) -> QuerySet:
     required, excluded = parse_websearch(query)
     if not required and not excluded:
         return events
-    phrase = " ".join(required)
-    named = list(Actor.objects.named(phrase).values_list("pk", "name", "aliases")) if phrase else []
-    if named and not excluded:
-        condition = actor_events([pk for pk, _, _ in named])
-        for _, name, aliases in named:
+    actors = actors_in_query(required)
+    if actors.named and not excluded:
+        condition = actor_events([pk for pk, _, _ in actors.named])
+        for _, name, aliases in actors.named:
             for spelling in [name, *aliases]:
                 if uses_postgres_search():
                     condition |= fulltext_matches(spelling)
@@ -106,10 +161,12 @@ def search_events(events: QuerySet, query: str) -> QuerySet:
     if uses_postgres_search() and ('"' in query or excluded):
         return events.filter(fulltext_matches(query))
     for term in required:
-        if uses_postgres_search():
-            events = events.filter(fulltext_matches(term) | actor_word_matches(term))
-        else:
-            events = events.filter(text_matches(term) | actor_word_matches(term))
+        condition = fulltext_matches(term) if uses_postgres_search() else text_matches(term)
+        # Only OR in actors that exist: an OR with a subquery keeps PostgreSQL off the GIN
+        # index, and a rare word would then walk a million rows looking for a page of matches.
+        if actors.by_word[term]:
+            condition |= actor_events(actors.by_word[term])
+        events = events.filter(condition)
     for term in excluded:
         events = events.exclude(text_matches(term))
     return events
@@ -126,9 +183,8 @@ def relevance(query: str) -> ExpressionWrapper | RawSQL:
     """
     required, _ = parse_websearch(query)
     terms = list(required)
-    if required:
-        for name, aliases in Actor.objects.named(" ".join(required)).values_list("name", "aliases"):
-            terms.extend([name, *aliases])
+    for _, name, aliases in actors_in_query(required).named:
+        terms.extend([name, *aliases])
     if uses_postgres_search():
         return ts_rank_score(terms)
     score = Value(0)
