@@ -84,6 +84,7 @@ def test_timeline_page_never_500s(client, curated, params):
             "/api/v1/export/events.csv",
             "/actors/",
             "/actors/suggest/",
+            "/counts/",
         ]
     ),
     params=st.dictionaries(st.sampled_from([*PARAMS, "since", "actor_search"]), NASTY, max_size=3),
