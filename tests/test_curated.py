@@ -1,6 +1,7 @@
 """The curated dataset loads completely, idempotently, and refuses malformed files whole."""
 
 import csv
+import json
 import shutil
 from pathlib import Path
 
@@ -13,16 +14,24 @@ from timeline.models import Actor, Citation, Event, EventRelation, Source
 
 pytestmark = pytest.mark.django_db
 
-CSV_EVENT_COUNT = 119
+
+def shipped_events() -> list[dict]:
+    lines = (DATA_DIR / "events.jsonl").read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
 
 
 def test_every_curated_event_is_loaded_and_published(curated):
-    with (DATA_DIR / "events.csv").open(encoding="utf-8") as handle:
-        slugs = {row["id"] for row in csv.DictReader(handle)}
-    assert len(slugs) == CSV_EVENT_COUNT
+    slugs = {event["id"] for event in shipped_events()}
     published = set(Event.objects.published().values_list("slug", flat=True))
-    assert slugs <= published
-    assert Event.objects.published().count() == CSV_EVENT_COUNT + 5
+    assert slugs == published
+    assert len(slugs) >= 300
+
+
+def test_the_record_covers_thirty_years(curated):
+    years = [event.start.year for event in Event.objects.published()]
+    assert min(years) <= 1991
+    assert sum(year < 2017 for year in years) >= 80
+    assert sum(year in (2020, 2021) for year in years) >= 30
 
 
 def test_loading_twice_changes_nothing(curated):
@@ -58,13 +67,17 @@ def test_a_seed_account_is_a_second_citation_not_a_duplicate_event(curated):
 
 
 def test_relative_seed_dates_are_resolved_against_the_article_date(curated):
+    # The seed says "this week" (article of 27 February 2026); the strong account gives the
+    # days. Both are shown: the event carries the days, the seed's account its own reading.
     visit = Event.objects.get(slug="2026-02-23-jeong-yeon-doo-washington-visit")
     assert (str(visit.start), str(visit.end), visit.precision) == (
-        "2026-02-23",
-        "2026-03-01",
-        Precision.WEEK,
+        "2026-02-24",
+        "2026-02-26",
+        Precision.DAY,
     )
-    assert visit.date_text == "this week"
+    seed_account = visit.citations.get(source__ai_generated=True, quote__contains="this week")
+    assert "this week" in seed_account.note
+    assert "week of 23 February 2026" in seed_account.note
     kevin_kim = Event.objects.get(slug="2025-11-28-kevin-kim-options-open")
     assert str(kevin_kim.start) == "2025-11-28"
 
@@ -83,47 +96,99 @@ def copy_data(tmp_path: Path) -> Path:
 
 
 def rewrite_events(path: Path, mutate) -> None:
-    with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        fieldnames, rows = reader.fieldnames, list(reader)
-    mutate(rows)
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=fieldnames)
-        writer.writeheader()
-        writer.writerows(rows)
+    events = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    mutate(events)
+    path.write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in events), "utf-8")
 
 
-def test_a_malformed_row_is_reported_with_its_line_and_nothing_of_the_file_is_written(
+def test_a_malformed_event_is_reported_with_its_line_and_nothing_of_the_file_is_written(
     curated, tmp_path
 ):
     data = copy_data(tmp_path)
 
-    def mutate(rows):
-        new_row = dict(rows[0], id="2030-01-01-brand-new-event", title="Brand new")
-        rows.insert(0, new_row)  # valid, line 2: must not be written either
-        rows[4]["kind"] = "picnic"  # line 6
-        rows[9]["end_date"] = "2000-01-01"  # line 11: before its start
+    def mutate(events):
+        new = dict(events[0], id="2030-01-01-brand-new-event", title="Brand new")
+        events.insert(0, new)  # valid, line 1: must not be written either
+        events[4]["kind"] = "picnic"  # line 5
+        events[9]["end"] = "1900-01-01"  # line 10: before its start
+        events[11]["accounts"] = []  # line 12: no source
+        events[12]["start"] = events[12]["end"][:8] + "02"  # line 13: for precision, below
+        events[12]["precision"] = "month"
 
-    rewrite_events(data / "events.csv", mutate)
+    rewrite_events(data / "events.jsonl", mutate)
     with pytest.raises(CuratedDataError) as error:
         load_curated(data_dir=data)
     text = str(error.value)
-    assert "events.csv:6: kind 'picnic' is not one of" in text
-    assert "events.csv:11: end_date 2000-01-01 is before start_date" in text
+    assert "events.jsonl:5: kind 'picnic' is not one of" in text
+    assert "events.jsonl:10: end 1900-01-01 is before start" in text
+    assert "events.jsonl:12: no accounts" in text
+    assert "events.jsonl:13:" in text and "is not a span that can be shown honestly" in text
     assert not Event.objects.filter(slug="2030-01-01-brand-new-event").exists()
 
 
-def test_an_unknown_actor_is_reported(curated, tmp_path):
+def test_an_unknown_actor_or_role_is_reported(curated, tmp_path):
     data = copy_data(tmp_path)
-    rewrite_events(data / "events.csv", lambda rows: rows[2].update(actors="Nobody Known"))
-    with pytest.raises(CuratedDataError, match=r"events.csv:4: actor 'Nobody Known'"):
+
+    def mutate(events):
+        events[2]["actors"] = [{"name": "Nobody Known", "role": "participant"}]
+        events[3]["actors"][0]["role"] = "cheerleader"
+
+    rewrite_events(data / "events.jsonl", mutate)
+    with pytest.raises(CuratedDataError) as error:
         load_curated(data_dir=data)
+    assert "events.jsonl:3: actor 'Nobody Known' is not in actors.csv" in str(error.value)
+    assert "events.jsonl:4: role 'cheerleader'" in str(error.value)
+
+
+def test_a_source_without_a_headline_or_type_is_refused(curated, tmp_path):
+    data = copy_data(tmp_path)
+    path = data / "sources.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        fieldnames, rows = reader.fieldnames, list(reader)
+    rows[0]["headline"] = rows[0]["publisher"]
+    rows[1]["type"] = "blog"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fieldnames)
+        writer.writeheader()
+        writer.writerows(rows)
+    with pytest.raises(CuratedDataError) as error:
+        load_curated(data_dir=data)
+    assert "sources.csv:2: headline is the publisher's name" in str(error.value)
+    assert "sources.csv:3: type 'blog' is not one of" in str(error.value)
+
+
+def test_a_dropped_account_is_removed_on_reload_but_an_editors_stays(curated, tmp_path):
+    from django.contrib.auth import get_user_model
+
+    data = copy_data(tmp_path)
+    event = Event.objects.get(slug="2018-06-12-singapore-summit")
+    editor = get_user_model().objects.create_user("editor-x")
+    extra = Source.objects.create(title="An editor's find", url="https://example.org/x")
+    mine = Citation(event=event, source=extra, note="Reported on 12 June 2018.")
+    mine._history_user = editor
+    mine.save()
+    kept_url = None
+
+    def mutate(events):
+        nonlocal kept_url
+        for item in events:
+            if item["id"] == event.slug:
+                item["accounts"] = item["accounts"][:1]
+                kept_url = item["accounts"][0]["url"]
+
+    before = event.citations.count()
+    rewrite_events(data / "events.jsonl", mutate)
+    load_curated(data_dir=data)
+    urls = set(event.citations.values_list("source__url", flat=True))
+    assert kept_url in urls and "https://example.org/x" in urls
+    assert event.citations.count() < before
 
 
 def test_the_command_reports_errors_without_a_traceback(curated, tmp_path):
     data = copy_data(tmp_path)
     (data / "actors.csv").write_text(
-        "name,kind,country,aliases,description\nSomeone,wizard,XX,,\n", encoding="utf-8"
+        "name,kind,country,aliases,parent,description\nSomeone,wizard,XX,,,\n", encoding="utf-8"
     )
     with pytest.raises(CommandError, match=r"actors.csv:2: kind 'wizard'"):
         call_command("load_curated", data_dir=data)

@@ -1,8 +1,15 @@
 """Load the curated dataset that ships in `timeline/data/` into the database.
 
+The record is four files: `actors.csv`, `sources.csv` (one row per source: its headline,
+publisher, date, language and type), `events.jsonl` (one event per line, with its actors and
+their roles, its accounts — each a source URL and the evidence for the date — and its
+relations) and `seed_articles.json` (the two AI-generated articles the project started from).
+
 Each file is checked whole before anything of it is written; a malformed row is reported with
 its line number and that file writes nothing. Loading twice changes nothing: rows are matched
-by slug (events, actors) or URL (sources), and a row is only saved when a field differs.
+by slug (events, actors) or URL (sources), and a row is only saved when a field differs. What
+the shipped data once said and no longer says (a dropped account, a role corrected from
+"participant" to "host") is removed, unless an editor added it.
 """
 
 from __future__ import annotations
@@ -20,7 +27,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils.text import slugify
 
-from timeline.dates import Precision, parse_span
+from timeline.dates import DateSpan, Precision, parse_span
 from timeline.models import (
     Actor,
     ActorKind,
@@ -34,10 +41,13 @@ from timeline.models import (
     RelationKind,
     Role,
     Source,
+    SourceKind,
 )
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-ACTOR_COLUMNS = ["name", "kind", "country", "aliases", "description"]
+ACTOR_COLUMNS = ["name", "kind", "country", "aliases", "parent", "description"]
+SOURCE_COLUMNS = ["url", "headline", "publisher", "published_on", "language", "type"]
+LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 EVENT_COLUMNS = [
     "id",
     "title",
@@ -157,6 +167,10 @@ def check_actor_rows(rows, *, file_name: str) -> list[str]:
         if slug in seen:
             errors.append(f"{where}: actor {row['name']!r} appears twice")
         seen.add(slug)
+    names = {row["name"] for _, row in rows}
+    for line, row in rows:
+        if row["parent"] and (row["parent"] not in names or row["parent"] == row["name"]):
+            errors.append(f"{file_name}:{line}: parent {row['parent']!r} is not another actor")
     return errors
 
 
@@ -181,6 +195,15 @@ def load_actors(path: Path, report: LoadReport) -> None:
                     "aliases": list(dict.fromkeys(aliases)),
                     "description": row["description"],
                 },
+                report=report,
+                label="actors",
+            )
+        by_name = {actor.name: actor for actor in Actor.objects.all()}
+        for _, row in rows:
+            upsert(
+                Actor,
+                lookup={"slug": slugify(row["name"])},
+                values={"parent": by_name[row["parent"]] if row["parent"] else None},
                 report=report,
                 label="actors",
             )
@@ -301,41 +324,265 @@ def write_event_rows(
 
 
 # --------------------------------------------------------------------------------------------
+# sources.csv and events.jsonl: the record
+
+
+def check_source_rows(rows, *, file_name: str) -> list[str]:
+    errors, seen = [], set()
+    for line, row in rows:
+        where = f"{file_name}:{line}"
+        try:
+            is_url(row["url"])
+        except ValidationError:
+            errors.append(f"{where}: url {row['url']!r} is not an http(s) URL")
+        if row["url"] in seen:
+            errors.append(f"{where}: url {row['url']!r} appears twice")
+        seen.add(row["url"])
+        for column in ("headline", "publisher"):
+            if not row[column]:
+                errors.append(f"{where}: {column} is empty")
+        if row["headline"] and row["headline"] == row["publisher"]:
+            errors.append(f"{where}: headline is the publisher's name, not the headline")
+        if row["published_on"] and parse_iso_date(row["published_on"]) is None:
+            errors.append(f"{where}: published_on {row['published_on']!r} is not a YYYY-MM-DD date")
+        if not LANGUAGE.match(row["language"]):
+            errors.append(f"{where}: language {row['language']!r} is not a BCP 47 tag (en, ko…)")
+        if row["type"] not in SourceKind.values or row["type"] == SourceKind.AI_GENERATED:
+            allowed = ", ".join(v for v in SourceKind.values if v != SourceKind.AI_GENERATED)
+            errors.append(f"{where}: type {row['type']!r} is not one of {allowed}")
+    return errors
+
+
+def read_jsonl(path: Path) -> tuple[list[tuple[int, dict]], list[str]]:
+    items, errors = [], []
+    for line, text in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not text.strip():
+            continue
+        try:
+            item = json.loads(text)
+        except json.JSONDecodeError as error:
+            errors.append(f"{path.name}:{line}: invalid JSON: {error.msg}")
+            continue
+        if not isinstance(item, dict):
+            errors.append(f"{path.name}:{line}: each line must be one JSON object")
+            continue
+        items.append((line, item))
+    return items, errors
+
+
+EVENT_FIELDS = {
+    "id", "title", "kind", "start", "end", "precision", "approximate", "date_text", "status",
+    "location", "country", "summary", "actors", "accounts", "relations", "tags",
+    "title_ko", "summary_ko", "location_ko",
+}  # fmt: skip
+
+
+def check_record_events(
+    items: list[tuple[int, dict]], *, file_name: str, actor_names: set[str], source_urls: set[str]
+) -> list[str]:
+    errors: list[str] = []
+    ids = [item.get("id") for _, item in items]
+    known = set(ids)
+    seen: set[str] = set()
+    for line, item in items:
+        where = f"{file_name}:{line}"
+        unknown = sorted(set(item) - EVENT_FIELDS)
+        if unknown:
+            errors.append(f"{where}: unknown field(s) {', '.join(unknown)}")
+        slug = item.get("id")
+        if not isinstance(slug, str) or not SLUG.match(slug):
+            errors.append(f"{where}: id {slug!r} is not a slug (a-z, 0-9, hyphens)")
+        elif slug in seen:
+            errors.append(f"{where}: id {slug!r} appears twice")
+        seen.add(slug)
+        for name in ("title", "summary"):
+            if not isinstance(item.get(name), str) or not item[name].strip():
+                errors.append(f"{where}: {name} is empty")
+        for column, choices in (
+            ("kind", EventKind),
+            ("precision", Precision),
+            ("status", EventStatus),
+        ):
+            if item.get(column) not in choices.values:
+                allowed = ", ".join(choices.values)
+                errors.append(f"{where}: {column} {item.get(column)!r} is not one of {allowed}")
+        start = parse_iso_date(str(item.get("start", "")))
+        end = parse_iso_date(str(item.get("end", "")))
+        if start is None or end is None:
+            errors.append(f"{where}: start and end must be YYYY-MM-DD dates")
+        elif end < start:
+            errors.append(f"{where}: end {end} is before start {start}")
+        elif item.get("precision") in Precision.values:
+            span = DateSpan(start, end, Precision(item["precision"]), bool(item.get("approximate")))
+            # An honest span reads back as itself: "June 2018" must be all of June.
+            shown = span.display()
+            if parse_span(shown, base=start) != span:
+                errors.append(
+                    f"{where}: {start}..{end} at {item['precision']} precision is not a span "
+                    f"that can be shown honestly (it shows as {shown!r})"
+                )
+        if not isinstance(item.get("approximate", False), bool):
+            errors.append(f"{where}: approximate must be true or false")
+        if item.get("country") and not COUNTRY.match(item["country"]):
+            errors.append(f"{where}: country {item['country']!r} is not an ISO 3166 alpha-2 code")
+        actors = item.get("actors") or []
+        if not actors:
+            errors.append(f"{where}: no actors")
+        for actor in actors:
+            if actor.get("name") not in actor_names:
+                errors.append(f"{where}: actor {actor.get('name')!r} is not in actors.csv")
+            if actor.get("role") not in Role.values:
+                errors.append(
+                    f"{where}: role {actor.get('role')!r} of {actor.get('name')!r} is not one of "
+                    f"{', '.join(Role.values)}"
+                )
+        accounts = item.get("accounts") or []
+        if not accounts:
+            errors.append(f"{where}: no accounts (every event cites at least one source)")
+        for account in accounts:
+            if account.get("url") not in source_urls:
+                errors.append(f"{where}: account {account.get('url')!r} is not in sources.csv")
+            if not (account.get("evidence") or "").strip():
+                errors.append(
+                    f"{where}: the account {account.get('url')!r} has no evidence for the date"
+                )
+        for relation in item.get("relations") or []:
+            if relation.get("kind") not in RelationKind.values:
+                errors.append(f"{where}: relation kind {relation.get('kind')!r} is not a kind")
+            if relation.get("to") not in known or relation.get("to") == slug:
+                errors.append(f"{where}: relation to {relation.get('to')!r}: no such other event")
+    return errors
+
+
+def load_record(*, sources_path: Path, events_path: Path, report: LoadReport) -> None:
+    source_rows = read_csv(sources_path, columns=SOURCE_COLUMNS)
+    errors = check_source_rows(source_rows, file_name=sources_path.name)
+    items, json_errors = read_jsonl(events_path)
+    actors = {actor.name: actor for actor in Actor.objects.all()}
+    errors += json_errors + check_record_events(
+        items,
+        file_name=events_path.name,
+        actor_names=set(actors),
+        source_urls={row["url"] for _, row in source_rows},
+    )
+    if errors:
+        raise CuratedDataError(errors)
+    with transaction.atomic():
+        sources = {}
+        for _, row in source_rows:
+            sources[row["url"]] = upsert(
+                Source,
+                lookup={"url": row["url"]},
+                values={
+                    "title": row["headline"],
+                    "publisher": row["publisher"],
+                    "published_on": parse_iso_date(row["published_on"]),
+                    "language": row["language"],
+                    "kind": row["type"],
+                    "ai_generated": False,
+                },
+                report=report,
+                label="sources",
+            )
+        events = {}
+        for _, item in items:
+            events[item["id"]] = event = upsert(
+                Event,
+                lookup={"slug": item["id"]},
+                values={
+                    "title": item["title"],
+                    "kind": item["kind"],
+                    "start": parse_iso_date(item["start"]),
+                    "end": parse_iso_date(item["end"]),
+                    "precision": item["precision"],
+                    "approximate": bool(item.get("approximate")),
+                    "date_text": item.get("date_text", ""),
+                    "status": item["status"],
+                    "location": item.get("location", ""),
+                    "country": item.get("country", ""),
+                    "summary": item["summary"],
+                    "publication": Publication.PUBLISHED,
+                },
+                report=report,
+                label="events",
+            )
+            shipped_participations = set()
+            for actor in item["actors"]:
+                participation = upsert(
+                    Participation,
+                    lookup={"event": event, "actor": actors[actor["name"]], "role": actor["role"]},
+                    values={"title_at_time": actor.get("title_at_time", "")},
+                    report=report,
+                    label="participations",
+                )
+                shipped_participations.add(participation.pk)
+            shipped_citations = set()
+            for account in item["accounts"]:
+                citation = upsert(
+                    Citation,
+                    lookup={"event": event, "source": sources[account["url"]], "quote": ""},
+                    values={"note": account["evidence"]},
+                    report=report,
+                    label="citations",
+                )
+                shipped_citations.add(citation.pk)
+            prune_shipped(
+                event.participations.exclude(pk__in=shipped_participations),
+                report=report,
+                label="participations",
+            )
+            prune_shipped(
+                event.citations.exclude(pk__in=shipped_citations).exclude(
+                    source__ai_generated=True
+                ),
+                report=report,
+                label="citations",
+            )
+        for _, item in items:
+            for relation in item.get("relations") or []:
+                upsert(
+                    EventRelation,
+                    lookup={
+                        "from_event": events[item["id"]],
+                        "to_event": events[relation["to"]],
+                        "kind": relation["kind"],
+                    },
+                    values={},
+                    report=report,
+                    label="relations",
+                )
+
+
+def prune_shipped(queryset, *, report: LoadReport, label: str) -> None:
+    """Delete rows the shipped data made and no longer contains; an editor's rows stay.
+
+    Rows made by a management command have no history user; rows made in the admin have one.
+    """
+    for row in queryset:
+        first = row.history.order_by("history_date", "history_id").first()
+        if first is not None and first.history_user_id is not None:
+            continue
+        row.delete()
+        report.count(label, created=False)
+
+
+# --------------------------------------------------------------------------------------------
 # seed_articles.json
 
 
 def check_seed_document(document: dict, *, file_name: str, known_events: set[str]) -> list[str]:
     errors: list[str] = []
     actor_names = set(Actor.objects.values_list("name", flat=True))
-    actor_names |= {a["name"] for a in document.get("actors", [])}
     sources = {s["key"]: s for s in document.get("sources", [])}
-    event_slugs = known_events | {e["slug"] for e in document.get("events", [])}
-    for i, actor in enumerate(document.get("actors", [])):
-        where = f"{file_name}: actors[{i}]"
-        if actor.get("kind") not in ActorKind.values:
-            errors.append(f"{where}: kind {actor.get('kind')!r} is not an actor kind")
-        if actor.get("parent") and actor["parent"] not in actor_names:
-            errors.append(f"{where}: parent {actor['parent']!r} is not a known actor")
+    for i, source in enumerate(document.get("sources", [])):
+        if source.get("kind") != SourceKind.AI_GENERATED:
+            errors.append(f"{file_name}: sources[{i}]: a seed article's type is ai_generated")
     for name in document.get("aliases", {}):
         if name not in actor_names:
             errors.append(f"{file_name}: aliases: {name!r} is not a known actor")
-    for i, event in enumerate(document.get("events", [])):
-        where = f"{file_name}: events[{i}]"
-        if event.get("source") not in sources:
-            errors.append(f"{where}: source {event.get('source')!r} is not among the sources")
-        if event.get("kind") not in EventKind.values:
-            errors.append(f"{where}: kind {event.get('kind')!r} is not an event kind")
-        base = parse_iso_date(event.get("date_base") or "")
-        if parse_span(event.get("date_text", ""), base=base) is None or base is None:
-            errors.append(f"{where}: date {event.get('date_text')!r} cannot be read")
-        for p in event.get("participants", []):
-            if p["actor"] not in actor_names:
-                errors.append(f"{where}: actor {p['actor']!r} is not a known actor")
-            if p.get("role") not in Role.values:
-                errors.append(f"{where}: role {p.get('role')!r} is not a role")
     for i, citation in enumerate(document.get("citations", [])):
         where = f"{file_name}: citations[{i}]"
-        if citation["event"] not in event_slugs:
+        if citation["event"] not in known_events:
             errors.append(f"{where}: event {citation['event']!r} does not exist")
         if citation["source"] not in sources:
             errors.append(f"{where}: source {citation['source']!r} is not among the sources")
@@ -343,14 +590,34 @@ def check_seed_document(document: dict, *, file_name: str, known_events: set[str
             errors.append(f"{where}: speaker {citation['speaker']!r} is not a known actor")
         if not citation.get("quote"):
             errors.append(f"{where}: quote is empty")
+        if citation.get("date_text") and article_dating(citation, sources=sources) is None:
+            errors.append(f"{where}: date {citation['date_text']!r} cannot be read")
     for i, relation in enumerate(document.get("relations", [])):
         where = f"{file_name}: relations[{i}]"
         for end in ("from", "to"):
-            if relation.get(end) not in event_slugs:
+            if relation.get(end) not in known_events:
                 errors.append(f"{where}: {end} event {relation.get(end)!r} does not exist")
         if relation.get("kind") not in RelationKind.values:
             errors.append(f"{where}: kind {relation.get('kind')!r} is not a relation kind")
     return errors
+
+
+def article_dating(citation: dict, *, sources: dict) -> str | None:
+    """How the article dates the event, read against the article's own date.
+
+    The articles write relative dates ("this week", "on Thursday", "December 8"); the reader
+    sees the words and the span they resolve to, beside the strong accounts' date.
+    """
+    base = parse_iso_date(
+        citation.get("date_base") or sources[citation["source"]].get("published_on") or ""
+    )
+    span = parse_span(citation["date_text"], base=base) if base else None
+    if span is None:
+        return None
+    return (
+        f"The article dates this \u201c{citation['date_text']}\u201d; read against its date "
+        f"({base.day} {base:%B %Y}) that is {span.display()}."
+    )
 
 
 def load_seed_articles(path: Path, report: LoadReport) -> None:
@@ -362,6 +629,7 @@ def load_seed_articles(path: Path, report: LoadReport) -> None:
     errors = check_seed_document(document, file_name=path.name, known_events=known_events)
     if errors:
         raise CuratedDataError(errors)
+    seed_sources = {item["key"]: item for item in document["sources"]}
     with transaction.atomic():
         sources = {}
         for item in document["sources"]:
@@ -374,36 +642,13 @@ def load_seed_articles(path: Path, report: LoadReport) -> None:
                     "publisher": item["publisher"],
                     "published_on": parse_iso_date(item["published_on"] or ""),
                     "language": item["language"],
-                    "kind": item["kind"],
-                    "ai_generated": item["ai_generated"],
+                    "kind": SourceKind.AI_GENERATED,
+                    "ai_generated": True,
                 },
                 report=report,
                 label="sources",
             )
-        for item in document["actors"]:
-            upsert(
-                Actor,
-                lookup={"slug": slugify(item["name"])},
-                values={
-                    "name": item["name"],
-                    "kind": item["kind"],
-                    "country": item["country"],
-                    "aliases": item["aliases"],
-                    "description": item["description"],
-                },
-                report=report,
-                label="actors",
-            )
         actors = {actor.name: actor for actor in Actor.objects.all()}
-        for item in document["actors"]:
-            parent = actors[item["parent"]] if item["parent"] else None
-            upsert(
-                Actor,
-                lookup={"slug": slugify(item["name"])},
-                values={"parent": parent},
-                report=report,
-                label="actors",
-            )
         for name, extra in document.get("aliases", {}).items():
             actor = actors[name]
             merged = list(dict.fromkeys([*actor.aliases, *extra]))
@@ -414,38 +659,11 @@ def load_seed_articles(path: Path, report: LoadReport) -> None:
                 report=report,
                 label="actors",
             )
-        for item in document["events"]:
-            span = parse_span(item["date_text"], base=parse_iso_date(item["date_base"]))
-            event = upsert(
-                Event,
-                lookup={"slug": item["slug"]},
-                values={
-                    "title": item["title"],
-                    "kind": item["kind"],
-                    "start": span.start,
-                    "end": span.end,
-                    "precision": span.precision.value,
-                    "approximate": span.approximate,
-                    "date_text": item["date_text"],
-                    "status": item["status"],
-                    "location": item["location"],
-                    "country": item["country"],
-                    "summary": item["summary"],
-                    "publication": Publication.PUBLISHED,
-                },
-                report=report,
-                label="events",
-            )
-            for p in item["participants"]:
-                upsert(
-                    Participation,
-                    lookup={"event": event, "actor": actors[p["actor"]], "role": p["role"]},
-                    values={"title_at_time": p["title_at_time"]},
-                    report=report,
-                    label="participations",
-                )
         events = {e.slug: e for e in Event.objects.all()}
         for item in document["citations"]:
+            note = item["note"]
+            if item.get("date_text"):
+                note = " ".join(filter(None, [note, article_dating(item, sources=seed_sources)]))
             upsert(
                 Citation,
                 lookup={
@@ -455,7 +673,7 @@ def load_seed_articles(path: Path, report: LoadReport) -> None:
                 },
                 values={
                     "speaker": actors[item["speaker"]] if item["speaker"] else None,
-                    "note": item["note"],
+                    "note": note,
                 },
                 report=report,
                 label="citations",
@@ -475,10 +693,12 @@ def load_seed_articles(path: Path, report: LoadReport) -> None:
 
 
 def load_curated(*, data_dir: Path = DATA_DIR) -> LoadReport:
-    """Load actors, events and the seed articles; each file all or nothing."""
+    """Load actors, sources, events and the seed articles; each file all or nothing."""
     report = LoadReport()
     load_actors(data_dir / "actors.csv", report)
-    load_events(data_dir / "events.csv", report)
+    load_record(
+        sources_path=data_dir / "sources.csv", events_path=data_dir / "events.jsonl", report=report
+    )
     seeds = data_dir / "seed_articles.json"
     if seeds.exists():
         load_seed_articles(seeds, report)

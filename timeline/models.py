@@ -42,12 +42,27 @@ class ActorKind(models.TextChoices):
 
 
 class SourceKind(models.TextChoices):
-    NEWS = "news", "News"
-    OFFICIAL = "official", "Official"
-    STATE_MEDIA = "state_media", "State media"
-    SOCIAL = "social", "Social media"
-    INTERVIEW = "interview", "Interview"
-    DOCUMENT = "document", "Document"
+    """What a source is, strongest first: the order in which an event's accounts are shown.
+
+    The source policy: every published event has at least one account of a STRONG kind; the
+    others may add accounts but never stand alone."""
+
+    OFFICIAL = "official", "Official text"
+    WIRE = "wire", "Wire service"
+    NEWSPAPER = "newspaper", "Newspaper or broadcaster"
+    ANALYSIS = "analysis", "Analysis or think tank"
+    REFERENCE = "reference", "Reference work"
+    AGGREGATOR = "aggregator", "Aggregator or copy"
+    AI_GENERATED = "ai_generated", "AI-generated"
+
+    @classmethod
+    def strong(cls) -> tuple[str, ...]:
+        return (cls.OFFICIAL, cls.WIRE, cls.NEWSPAPER)
+
+    @classmethod
+    def rank(cls, kind: str) -> int:
+        """0 for the strongest kind; used to order accounts."""
+        return list(cls.values).index(kind) if kind in cls.values else len(cls.values)
 
 
 class EventKind(models.TextChoices):
@@ -55,6 +70,7 @@ class EventKind(models.TextChoices):
     MEETING = "meeting", "Meeting"
     TALKS = "talks", "Talks"
     PARTY_CONGRESS = "party_congress", "Party congress"
+    PLENARY_MEETING = "plenary_meeting", "Plenary meeting"
     MILITARY_DRILL = "military_drill", "Military drill"
     MISSILE_TEST = "missile_test", "Missile test"
     NUCLEAR_TEST = "nuclear_test", "Nuclear test"
@@ -87,6 +103,8 @@ class Publication(models.TextChoices):
 
 class Role(models.TextChoices):
     HOST = "host", "Host"
+    GUEST = "guest", "Guest"
+    SIGNATORY = "signatory", "Signatory"
     PARTICIPANT = "participant", "Participant"
     SPEAKER = "speaker", "Speaker"
     SUBJECT = "subject", "Subject"
@@ -183,9 +201,18 @@ class Source(models.Model):
     publisher = models.CharField(max_length=200, blank=True)
     published_on = models.DateField(null=True, blank=True)
     language = models.CharField(max_length=35, blank=True, help_text="BCP 47, e.g. en, ko, zh.")
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.NEWS)
+    kind = models.CharField(
+        "type",
+        max_length=20,
+        choices=Kind.choices,
+        default=Kind.NEWSPAPER,
+        help_text="What the source is. An event needs at least one official text, wire or "
+        "newspaper/broadcaster account; the other types may add accounts but never stand alone.",
+    )
     ai_generated = models.BooleanField(
-        default=False, help_text="The text (or its images) were generated or reported by AI."
+        default=False,
+        help_text="The text (or its images) were generated or reported by AI "
+        "(always together with the type AI-generated).",
     )
     archived_url = models.URLField(max_length=1000, blank=True, validators=[http_url])
     accessed_on = models.DateField(null=True, blank=True)
@@ -199,12 +226,30 @@ class Source(models.Model):
             models.CheckConstraint(
                 condition=check_in("kind", SourceKind), name="source_kind_valid"
             ),
+            # The label readers see and the type can never disagree.
+            models.CheckConstraint(
+                condition=Q(ai_generated=True, kind=SourceKind.AI_GENERATED)
+                | (Q(ai_generated=False) & ~Q(kind=SourceKind.AI_GENERATED)),
+                name="source_ai_label_matches_type",
+            ),
         ]
 
     def __str__(self) -> str:
         # Shown in every admin list and autocomplete: AI-generated reporting is always marked.
         label = f"{self.title} ({self.publisher})" if self.publisher else self.title
         return f"{label} [AI-generated]" if self.ai_generated else label
+
+    def save(self, *args, **kwargs) -> None:
+        # Either way of saying "AI-generated" (the flag or the type) sets both, so an editor's
+        # form can never trip the constraint above.
+        if self.ai_generated:
+            self.kind = SourceKind.AI_GENERATED
+        self.ai_generated = self.kind == SourceKind.AI_GENERATED
+        super().save(*args, **kwargs)
+
+    @property
+    def is_strong(self) -> bool:
+        return self.kind in SourceKind.strong()
 
 
 class EventQuerySet(models.QuerySet):
@@ -351,6 +396,20 @@ class Participation(models.Model):
         return f"{self.actor} ({self.get_role_display()}) in {self.event}"
 
 
+class CitationQuerySet(models.QuerySet):
+    def strongest_first(self) -> "CitationQuerySet":
+        """Accounts in the order readers see them: official texts, wires, newspapers…,
+        then by the source's date."""
+        rank = models.Case(
+            *(
+                models.When(source__kind=kind, then=models.Value(position))
+                for position, kind in enumerate(SourceKind.values)
+            ),
+            default=models.Value(len(SourceKind.values)),
+        )
+        return self.order_by(rank, models.F("source__published_on").asc(nulls_last=True), "id")
+
+
 class Citation(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="citations")
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
@@ -363,6 +422,8 @@ class Citation(models.Model):
     note = models.TextField(blank=True)
 
     history = HistoricalRecords()
+
+    objects = CitationQuerySet.as_manager()
 
     class Meta:
         ordering = ["event", "id"]

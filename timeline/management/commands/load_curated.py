@@ -13,7 +13,7 @@ class Command(BaseCommand):
             "--data-dir",
             type=Path,
             default=DATA_DIR,
-            help="Folder holding actors.csv, events.csv and seed_articles.json.",
+            help="Folder holding actors.csv, sources.csv, events.jsonl and seed_articles.json.",
         )
 
     def handle(self, *args, data_dir: Path, **options) -> None:
