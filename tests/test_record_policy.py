@@ -89,3 +89,76 @@ def test_the_command_fails_with_the_count(curated):
     event.citations.update(quote="", note="")
     with pytest.raises(CommandError, match=r"\d+ finding\(s\)"):
         run_check()
+
+
+# --------------------------------------------------------------------------------------------
+# Facts corrected against the original reporting (issue: a record readers can trust)
+
+
+def test_trumps_china_visit_was_postponed_and_then_took_place_in_may(curated):
+    visit = Event.objects.get(slug="2026-03-21-trump-china-state-visit")
+    assert visit.status == EventStatus.OCCURRED
+    assert (str(visit.start), str(visit.end)) == ("2026-05-13", "2026-05-15")
+    delay = Event.objects.get(slug="2026-03-16-trump-delays-china-trip")
+    reset = Event.objects.get(slug="2026-03-25-trump-china-visit-reset")
+    assert delay.start.month == 3 and reset.start == date(2026, 3, 25)
+
+
+def test_kims_remarks_on_the_us_belong_to_his_congress_report(curated):
+    remarks = Event.objects.get(slug="2026-02-25-kim-congress-us-relations")
+    assert (str(remarks.start), str(remarks.end)) == ("2026-02-20", "2026-02-21")
+    assert remarks.relations_out.filter(to_event__slug="2026-02-19-9th-party-congress").exists()
+    congress = Event.objects.get(slug="2026-02-19-9th-party-congress")
+    assert congress.start == date(2026, 2, 19)
+
+
+def test_the_white_house_statement_is_dated_to_the_day(curated):
+    statement = Event.objects.get(slug="2026-02-wh-open-without-preconditions")
+    assert (statement.start, statement.end, statement.precision) == (
+        date(2026, 2, 25),
+        date(2026, 2, 25),
+        "day",
+    )
+    # The seed's own reading ("on Thursday") stays beside it as a second account.
+    assert statement.citations.filter(source__ai_generated=True, note__contains="26 February")
+
+
+def test_the_plenums_are_plenary_meetings_not_congresses(curated):
+    plenum_2023 = Event.objects.get(slug="2023-12-plenum-two-hostile-states")
+    assert plenum_2023.kind == "plenary_meeting"
+    assert (plenum_2023.start, plenum_2023.end) == (date(2023, 12, 26), date(2023, 12, 30))
+    assert Event.objects.get(slug="2019-12-28-plenum-ends-moratorium").kind == "plenary_meeting"
+
+
+def test_kim_yo_jongs_demand_is_dated_13_january_with_the_seeds_14th_kept(curated):
+    demand = Event.objects.get(slug="2026-01-14-kim-yo-jong-apology-demand")
+    assert demand.start == date(2026, 1, 13)
+    strong = demand.citations.filter(source__kind__in=SourceKind.strong())
+    assert strong.count() >= 2
+    seed = demand.citations.get(source__ai_generated=True)
+    assert "14 January 2026" in seed.note
+
+
+def test_the_national_security_strategy_is_not_an_event(curated):
+    assert not Event.objects.filter(title__icontains="National Security Strategy").exists()
+
+
+def test_the_events_the_record_lacked_are_there(curated):
+    expected = {
+        (1994, 10, "agreement"),  # the Agreed Framework
+        (2000, 6, "summit"),  # the first inter-Korean summit
+        (2005, 9, "agreement"),  # the 19 September joint statement
+        (2006, 10, "nuclear_test"),
+        (2007, 10, "summit"),
+        (2010, 3, None),  # the Cheonan
+        (2010, 11, None),  # Yeonpyeong
+        (2017, 9, "nuclear_test"),
+        (2018, 2, None),  # PyeongChang
+        (2020, 6, None),  # the liaison office
+    }
+    published = Event.objects.published()
+    for year, month, kind in expected:
+        matches = published.filter(start__year=year, start__month=month)
+        if kind:
+            matches = matches.filter(kind=kind)
+        assert matches.exists(), (year, month, kind)

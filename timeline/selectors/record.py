@@ -109,7 +109,7 @@ def source_missing_fields(source: Source) -> list[str]:
     missing = []
     title = source.title.strip()
     # "[…]" is how a headline that could not be read is marked while it is being looked up.
-    if not title or title == source.publisher.strip() or title.startswith("["):
+    if not title or title == source.publisher.strip() or title.lower().startswith("[headline"):
         missing.append("headline")
     if not source.language:
         missing.append("language")
