@@ -247,15 +247,34 @@ SECURE_CSP = {
 API_ANON_RATE = os.environ.get("API_ANON_RATE", "600/m")
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": REDIS_URL,
-        "KEY_PREFIX": "timeline",
+# The public data version that keys every cached answer lives in the database (see
+# timeline/caching.py), so every cache below is correct whatever process wrote the change.
+# "default" holds cached pages, API answers and counts: Redis when REDIS_URL is set (shared by
+#   every worker), otherwise each process's own memory (fast; each worker warms its own copy).
+# "shared" holds what must be counted or claimed once across processes (rate-limit history,
+#   "who counts this version"): the same Redis, otherwise a table in the database.
+# Redis is optional at run time: while it does not answer, reads miss and writes are dropped
+# (OptionalRedisCache), pages are served uncached and /readyz reports "degraded".
+if REDIS_URL:
+    CACHES = {
+        alias: {
+            "BACKEND": "timeline.caching.OptionalRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": f"timeline-{alias}" if alias != "default" else "timeline",
+        }
+        for alias in ("default", "shared")
     }
-    if REDIS_URL
-    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "timeline"}
-}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "timeline",
+        },
+        "shared": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "timeline_shared_cache",
+        },
+    }
 # Seconds an anonymous page or API answer is served from the cache; any editorial change
 # invalidates every cached answer at once (a version key), so this only bounds memory.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))

@@ -5,25 +5,29 @@ import logging
 import re
 from collections.abc import Callable
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import DatabaseError
 from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
+from django.utils.translation import get_language
 
+from timeline.caching import data_version, forget_data_version, remember_data_version
 from timeline.models import Event
 
 READ_METHODS = ("GET", "HEAD")
 # A response that says it must not be stored, or must be revalidated, is not a cacheable page.
-NOT_TO_KEEP = re.compile(r"\b(no-cache|no-store|private)\b", re.IGNORECASE)
+NOT_TO_KEEP = re.compile(r"\b(no-store|private)\b", re.IGNORECASE)
+# "no-cache": the browser must ask again; the server-side cache may keep it briefly (see below).
+NO_CACHE = re.compile(r"\bno-cache\b", re.IGNORECASE)
 logger = logging.getLogger(__name__)
 
 
 def latest_public_change():
     """When public data last changed: one scan per data version, then from the cache."""
-    from django.core.cache import cache
-
-    from timeline.caching import data_version
-
     key = f"latest-public-change:{data_version()}"
     latest = cache.get(key)
     if latest is None:
@@ -43,6 +47,8 @@ class PublicApiHeadersMiddleware:
     Anonymous reads may be cached for a minute. Last-Modified is the latest change to any
     public event, which no answer can be newer than; ConditionalGetMiddleware (after this one
     in the response phase) then answers If-None-Match / If-Modified-Since with 304.
+    A signed-in user's answers are their own: no CORS, `Cache-Control: private` (set for every
+    path by AnonymousPageCacheMiddleware).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -52,10 +58,10 @@ class PublicApiHeadersMiddleware:
         response = self.get_response(request)
         if not request.path.startswith("/api/") or request.path.startswith("/api/v1/docs"):
             return response
-        if request.method in READ_METHODS:
+        if request.method in READ_METHODS and not request.user.is_authenticated:
             response["Access-Control-Allow-Origin"] = "*"
             response["Access-Control-Expose-Headers"] = "ETag, Last-Modified, Retry-After"
-            if response.status_code == 200 and not request.user.is_authenticated:
+            if response.status_code == 200:
                 response["Cache-Control"] = "public, max-age=60"
                 latest = latest_public_change()
                 if latest is not None and not response.has_header("Last-Modified"):
@@ -98,33 +104,46 @@ class DatabaseUnavailableMiddleware:
 class AnonymousPageCacheMiddleware:
     """Serve anonymous GETs of public pages and API reads from the cache.
 
-    The key holds the public data version (bumped on every editorial save), the full path,
-    and the headers the answer varies on (htmx, conditional GET is handled before us).
+    The key holds the public data version (read from the database once per request, so every
+    process agrees), the scheme, host and language the answer was built for (its links are
+    absolute in feeds and exports), the full path, and the headers the answer varies on (htmx;
+    conditional GET is handled before us). Signed-in users are never served from or stored in
+    the cache, and their answers are marked `Cache-Control: private`.
+
+    A page marked `no-cache` (a large record's timeline sent before its counts, which the
+    browser must not keep) is still stored here, for INCOMPLETE_SECONDS: it is correct for the
+    data version in its key, and the next copy, built once the counts are cached, is complete.
+    `no-store` and `private` answers are never stored.
     """
 
     CACHED_PREFIXES = ("/api/v1/", "/events/", "/actors/")
+    INCOMPLETE_SECONDS = 10
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def cacheable(self, request: HttpRequest) -> bool:
-        if request.method not in READ_METHODS or request.user.is_authenticated:
-            return False
         path = request.path
         if path.startswith("/api/v1/docs") or path.startswith("/api/v1/openapi"):
             return False
         return path == "/" or path.startswith(self.CACHED_PREFIXES)
 
     def key(self, request: HttpRequest) -> str:
-        from timeline.caching import data_version
-
         variant = "|".join(
             request.headers.get(name, "")
             for name in ("HX-Request", "HX-History-Restore-Request", "HX-Target")
         )
-        digest = hashlib.sha256(
-            f"{request.method}|{request.get_full_path()}|{variant}".encode()
-        ).hexdigest()
+        described = "|".join(
+            (
+                request.method,
+                request.scheme,
+                request.get_host(),
+                get_language() or "",
+                request.get_full_path(),
+                variant,
+            )
+        )
+        digest = hashlib.sha256(described.encode()).hexdigest()
         return f"page:{data_version()}:{digest}"
 
     @staticmethod
@@ -144,11 +163,25 @@ class AnonymousPageCacheMiddleware:
         return None
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        from django.conf import settings
-        from django.core.cache import cache
-
-        if not self.cacheable(request):
+        if request.user.is_authenticated:
+            response = self.get_response(request)
+            patch_cache_control(response, private=True)
+            patch_vary_headers(response, ("Cookie",))
+            return response
+        if request.method not in READ_METHODS:
             return self.get_response(request)
+        try:
+            token = remember_data_version()
+        except DatabaseError:
+            return self.get_response(request)  # the view answers 503 (DatabaseUnavailable...)
+        try:
+            if not self.cacheable(request) and request.path != reverse("timeline:counts"):
+                return self.get_response(request)
+            return self.cached_response(request)
+        finally:
+            forget_data_version(token)
+
+    def cached_response(self, request: HttpRequest) -> HttpResponse:
         key = self.key(request)
         cached = cache.get(key)
         if cached is not None and request.path.startswith("/api/"):
@@ -156,29 +189,58 @@ class AnonymousPageCacheMiddleware:
             if refused is not None:
                 return refused
         if cached is not None:
-            status, content, headers = cached
+            status, content, headers = cached[:3]
             response = HttpResponse(content, status=status)
             for name, value in headers:
                 response[name] = value
             response["X-Cache"] = "hit"
             return response
         response = self.get_response(request)
-        if (
-            response.status_code == 200
-            and not response.streaming
-            and not response.cookies
-            and not NOT_TO_KEEP.search(response.get("Cache-Control", ""))
-        ):
+        timeout = self.keep_for(response)
+        if timeout:
             headers = [
                 (name, value)
                 for name, value in response.items()
                 if name.lower() not in ("set-cookie", "x-cache")
             ]
-            cache.set(
-                key, (response.status_code, response.content, headers), settings.PAGE_CACHE_SECONDS
-            )
+            cache.set(key, (response.status_code, response.content, headers), timeout)
             response["X-Cache"] = "miss"
+            if timeout < settings.PAGE_CACHE_SECONDS and request.path == reverse("timeline:index"):
+                self.remember_incomplete(request, key)
+        if request.path == reverse("timeline:counts") and response.status_code == 200:
+            self.forget_incomplete(request)
         return response
+
+    def incomplete_key(self, request: HttpRequest) -> str:
+        """Names the timeline pages (any htmx variant) waiting for the counts of this query."""
+        described = "|".join(
+            (request.scheme, request.get_host(), get_language() or "", request.GET.urlencode())
+        )
+        return f"incomplete:{data_version()}:{hashlib.sha256(described.encode()).hexdigest()}"
+
+    def remember_incomplete(self, request: HttpRequest, key: str) -> None:
+        waiting = self.incomplete_key(request)
+        keys = cache.get(waiting) or []
+        cache.set(waiting, [*keys[-9:], key], self.INCOMPLETE_SECONDS)
+
+    def forget_incomplete(self, request: HttpRequest) -> None:
+        """The counts of this query are cached now (their fragment was just answered): the
+        timeline pages kept without them give way to complete ones."""
+        waiting = self.incomplete_key(request)
+        keys = cache.get(waiting)
+        if keys:
+            cache.delete_many([*keys, waiting])
+
+    def keep_for(self, response: HttpResponse) -> int:
+        """Seconds to keep this answer (0: not at all)."""
+        if response.status_code != 200 or response.streaming or response.cookies:
+            return 0
+        control = response.get("Cache-Control", "")
+        if NOT_TO_KEEP.search(control):
+            return 0
+        if NO_CACHE.search(control):
+            return min(self.INCOMPLETE_SECONDS, settings.PAGE_CACHE_SECONDS)
+        return settings.PAGE_CACHE_SECONDS
 
 
 class QueryCountHeaderMiddleware:

@@ -457,3 +457,31 @@ class EventRelation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_event} {self.get_kind_display().lower()} {self.to_event}"
+
+
+class DataVersion(models.Model):
+    """One row: the public data version (see timeline.caching). Bumped in the transaction of
+    every editorial change, so that every process keys its caches on the same number."""
+
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(pk=1), name="data_version_one_row")]
+
+    def __str__(self) -> str:
+        return f"public data version {self.version}"
+
+
+class EventRendering(models.Model):
+    """A published event's public API representation, as JSON bytes (see timeline.rendering):
+    written in the transaction that changes the event or anything it shows, read by the API's
+    list and detail without building a model row."""
+
+    event = models.OneToOneField(
+        Event, on_delete=models.CASCADE, primary_key=True, related_name="rendering"
+    )
+    item = models.BinaryField()
+    detail = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"rendering of event {self.event_id}"
