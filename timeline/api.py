@@ -6,6 +6,7 @@ import re
 from datetime import UTC
 
 from django.conf import settings
+from django.db import OperationalError
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -16,6 +17,7 @@ from ninja.throttling import AnonRateThrottle
 from pydantic import BaseModel, Field, field_validator
 
 from timeline import exports
+from timeline.dbguard import is_query_timeout, query_timeout_detail
 from timeline.filters import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
@@ -114,6 +116,17 @@ def validation_failed(request: HttpRequest, error: ValidationError) -> HttpRespo
     return api.create_response(
         request, {"detail": summary or "Invalid request.", "errors": details}, status=422
     )
+
+
+@api.exception_handler(OperationalError)
+def database_failed(request: HttpRequest, error: OperationalError) -> HttpResponse:
+    """A query stopped by the time budget is the request's fault: 503 naming what to narrow.
+    Anything else (the database unreachable) goes on to the site-wide 503."""
+    if not is_query_timeout(error):
+        raise error
+    response = api.create_response(request, {"detail": query_timeout_detail()}, status=503)
+    response["Retry-After"] = "30"
+    return response
 
 
 @api.get(
