@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from ninja import NinjaAPI, Query, Status
 from ninja.errors import HttpError, ValidationError
-from ninja.throttling import AnonRateThrottle
 from pydantic import BaseModel, Field, field_validator
 
 from timeline import exports
@@ -29,6 +28,7 @@ from timeline.filters import (
     filtered_events,
     published_event,
 )
+from timeline.limits import ClientRateThrottle
 from timeline.models import Actor, ActorKind, Citation, Event, Source
 from timeline.models import Tag as TagModel
 from timeline.schemas import (
@@ -58,7 +58,7 @@ api = NinjaAPI(
         "events are visible. Lists take the same filters as the timeline page."
     ),
     urls_namespace="api-1",
-    throttle=[AnonRateThrottle(settings.API_ANON_RATE)],
+    throttle=[ClientRateThrottle(settings.API_ANON_RATE)],
 )
 
 
