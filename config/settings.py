@@ -5,6 +5,7 @@ Everything that differs between a laptop, CI and production comes from the envir
 """
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -103,34 +104,61 @@ WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"
 
 
+# Every query is bounded, so one slow request cannot hold a worker until gunicorn kills it:
+# web processes abort a statement after DB_STATEMENT_TIMEOUT_MS (PostgreSQL's
+# statement_timeout; on SQLite a progress handler, see timeline.dbguard) and answer 503.
+# Management commands (migrate, load_curated, seed_synthetic, imports) are not bounded.
+MANAGEMENT_COMMAND = Path(sys.argv[0]).name == "manage.py" and sys.argv[1:2] != ["runserver"]
+DB_STATEMENT_TIMEOUT_MS = (
+    0 if MANAGEMENT_COMMAND else int(os.environ.get("DB_STATEMENT_TIMEOUT_MS", "5000"))
+)
+
+
+def sqlite_options() -> dict:
+    return {
+        # WAL lets readers run beside a writer; IMMEDIATE takes the write lock at BEGIN, so two
+        # writers queue on busy_timeout instead of failing mid-transaction with "database is
+        # locked".
+        "init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+
+
 def database_from_url(url: str) -> dict:
     """One database definition from a URL; SQLite when the URL is empty."""
     if not url:
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": BASE_DIR / "db.sqlite3",
-            "OPTIONS": {
-                # WAL lets readers run beside a writer; IMMEDIATE takes the write lock at
-                # BEGIN, so two writers queue on busy_timeout instead of failing mid-transaction
-                # with "database is locked".
-                "init_command": (
-                    "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON;"
-                ),
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-            },
+            "OPTIONS": sqlite_options(),
             "TEST": {"NAME": os.environ.get("SQLITE_TEST_NAME") or None},
         }
     config = dj_database_url.parse(url, conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")))
     if config["ENGINE"].endswith("sqlite3"):
+        # sqlite:///path gets the same settings as the default file.
+        config["OPTIONS"] = {**sqlite_options(), **config.get("OPTIONS", {})}
+        config.setdefault("TEST", {})["NAME"] = os.environ.get("SQLITE_TEST_NAME") or None
         return config
     # Persistent connections with a health check: a connection dropped by a database restart
     # is replaced at the start of the next request instead of failing it. (Django refuses
     # this together with psycopg's pool, so we use one mechanism only.)
     config["CONN_HEALTH_CHECKS"] = True
-    config.setdefault("OPTIONS", {})["connect_timeout"] = int(
-        os.environ.get("DB_CONNECT_TIMEOUT", "5")
-    )
+    options = config.setdefault("OPTIONS", {})
+    # A database that hangs (rather than refusing) is given up on within seconds: the connect
+    # timeout bounds the handshake, TCP keepalives and tcp_user_timeout bound a dead peer
+    # mid-query, and statement_timeout bounds the query itself.
+    timeout = int(os.environ.get("DB_CONNECT_TIMEOUT", "3"))
+    options["connect_timeout"] = timeout
+    options.setdefault("keepalives", 1)
+    options.setdefault("keepalives_idle", 5)
+    options.setdefault("keepalives_interval", 2)
+    options.setdefault("keepalives_count", 2)
+    options.setdefault("tcp_user_timeout", timeout * 1000)
+    if DB_STATEMENT_TIMEOUT_MS:
+        options["options"] = (
+            options.get("options", "") + f" -c statement_timeout={DB_STATEMENT_TIMEOUT_MS}"
+        ).strip()
     return config
 
 
@@ -147,7 +175,17 @@ AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "axes_locked_out.html"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0")) or None
+# The client's address, read one way everywhere (API rate limit, lockouts, request log): the
+# number of trusted proxies in front of the app; 0 means the socket's address, and any
+# X-Forwarded-For a client sends is ignored. See timeline.limits.client_ip.
+PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+NINJA_NUM_PROXIES = PROXY_COUNT
+AXES_CLIENT_IP_CALLABLE = "timeline.limits.client_ip"
+AXES_IPWARE_PROXY_COUNT = PROXY_COUNT or None
+AXES_IPWARE_PROXY_ORDER = "right-most"
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if PROXY_COUNT else ("REMOTE_ADDR",)
+)
 AXES_VERBOSE = False
 
 AUTH_PASSWORD_VALIDATORS = [

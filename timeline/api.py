@@ -6,16 +6,17 @@ import re
 from datetime import UTC
 
 from django.conf import settings
+from django.db import OperationalError
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from ninja import NinjaAPI, Query, Status
 from ninja.errors import HttpError, ValidationError
-from ninja.throttling import AnonRateThrottle
 from pydantic import BaseModel, Field, field_validator
 
 from timeline import exports
+from timeline.dbguard import is_query_timeout, query_timeout_detail
 from timeline.filters import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
@@ -27,6 +28,7 @@ from timeline.filters import (
     filtered_events,
     published_event,
 )
+from timeline.limits import ClientRateThrottle
 from timeline.models import Actor, ActorKind, Citation, Event, Source
 from timeline.models import Tag as TagModel
 from timeline.schemas import (
@@ -56,7 +58,7 @@ api = NinjaAPI(
         "events are visible. Lists take the same filters as the timeline page."
     ),
     urls_namespace="api-1",
-    throttle=[AnonRateThrottle(settings.API_ANON_RATE)],
+    throttle=[ClientRateThrottle(settings.API_ANON_RATE)],
 )
 
 
@@ -114,6 +116,17 @@ def validation_failed(request: HttpRequest, error: ValidationError) -> HttpRespo
     return api.create_response(
         request, {"detail": summary or "Invalid request.", "errors": details}, status=422
     )
+
+
+@api.exception_handler(OperationalError)
+def database_failed(request: HttpRequest, error: OperationalError) -> HttpResponse:
+    """A query stopped by the time budget is the request's fault: 503 naming what to narrow.
+    Anything else (the database unreachable) goes on to the site-wide 503."""
+    if not is_query_timeout(error):
+        raise error
+    response = api.create_response(request, {"detail": query_timeout_detail()}, status=503)
+    response["Retry-After"] = "30"
+    return response
 
 
 @api.get(

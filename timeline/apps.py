@@ -6,6 +6,10 @@ class TimelineConfig(AppConfig):
     verbose_name = "Korean Peninsula diplomacy timeline"
 
     def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
         from timeline.caching import connect_signals
+        from timeline.dbguard import on_connection_created
 
         connect_signals()
+        connection_created.connect(on_connection_created, dispatch_uid="timeline-dbguard")

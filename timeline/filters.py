@@ -33,7 +33,7 @@ from timeline.models import (
     EventStatus,
     Participation,
 )
-from timeline.search import relevance, search_events, searches_text_only
+from timeline.search import MIN_TERM, relevance, search_events, searches_text_only, too_short
 
 LIST_FIELDS = ("kind", "actor", "country", "tag", "status")
 MAX_TERMS = 20
@@ -41,6 +41,11 @@ DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 # Up to this many full-text matches, a page is cut from the list of matches (see event_page).
 RARE_MATCHES = 2000
+# sort=relevance ranks at most this many matches (see ranked_pool): bounded work per request
+# whatever the size of the record, at a cost in ranking quality measured by bench/hardening.py.
+RANK_POOL = 1000
+# Keyset values beyond what a database integer holds are not ones this service issued.
+LARGEST_ID = 2**63 - 1
 
 
 class TimelineFilter(BaseModel):
@@ -76,6 +81,16 @@ class TimelineFilter(BaseModel):
             value = value[-1] if value else ""
         if isinstance(value, str):
             value = value.replace("\x00", "").strip()
+        return value
+
+    @field_validator("q", mode="after")
+    @classmethod
+    def check_query(cls, value: str) -> str:
+        if too_short(value):
+            raise ValueError(
+                f"{value!r} is too short to search for: use a word of at least {MIN_TERM} "
+                "letters (or one Hangul or Han character)"
+            )
         return value
 
     @field_validator("country", mode="after")
@@ -283,16 +298,27 @@ def decode_cursor(cursor: str, *, sort: str) -> tuple:
     """(start, end, id) for date orders; (relevance, None, id) for relevance."""
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
-        first, second, pk, cursor_sort = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        first, second, pk, cursor_sort = json.loads(
+            base64.urlsafe_b64decode(padded.encode()), parse_constant=refuse_constant
+        )
         if cursor_sort != sort:
             raise InvalidCursor("this cursor belongs to another sort order")
-        if isinstance(first, int) and second is None:
-            return first, None, int(pk)
-        return date.fromisoformat(first), date.fromisoformat(second), int(pk)
+        # Only whole numbers a database integer holds (no 1e30, no Infinity, no 3.5).
+        if type(pk) is not int or not 0 < pk <= LARGEST_ID:
+            raise ValueError("not an id")
+        if second is None:
+            if type(first) is not int or abs(first) > LARGEST_ID:
+                raise ValueError("not a relevance")
+            return first, None, pk
+        return date.fromisoformat(first), date.fromisoformat(second), pk
     except InvalidCursor:
         raise
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError) as error:
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError, OverflowError) as error:
         raise InvalidCursor("the cursor is not one this service issued") from error
+
+
+def refuse_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a number a cursor holds")
 
 
 def after_row(*, start: date, end: date, pk: int, newest: bool) -> RawSQL:
@@ -320,7 +346,9 @@ def event_page(
 ) -> Page:
     """One page of events after `cursor`, seeking on (start, end, id): no OFFSET."""
     events = event_list(filters, base=base)
-    if filters.q and not filters.ranked and searches_text_only(filters.q):
+    if filters.ranked:
+        events = events.filter(pk__in=ranked_pool(filters, base=base))
+    elif filters.q and searches_text_only(filters.q):
         # Walking the timeline's index until a page of matches turns up is quick for a common
         # word and reads every row for a rare one (2.8 s at a million events for a word that
         # matches nothing). The GIN index lists a rare word's matches at once: when there are
@@ -344,6 +372,25 @@ def event_page(
     rows = list(events[: limit + 1])
     next_cursor = encode_cursor(rows[limit - 1], sort=filters.order) if len(rows) > limit else None
     return Page(events=rows[:limit], next_cursor=next_cursor)
+
+
+def ranked_pool(filters: TimelineFilter, *, base: QuerySet | None = None) -> list[int]:
+    """The matches sort=relevance ranks: all of them up to RANK_POOL, else the first RANK_POOL
+    the database finds (from the GIN index on PostgreSQL), so that ranking costs the same at a
+    million events as at ten thousand. Kept per data version, so that every page of one search
+    ranks the same pool."""
+    from django.core.cache import cache
+
+    from timeline.caching import data_version
+
+    described = f"{base.query if base is not None else ''}|{filters.model_dump_json()}"
+    key = f"rank-pool:{data_version()}:{hashlib.sha256(described.encode()).hexdigest()}"
+    pool = cache.get(key)
+    if pool is None:
+        matches = filtered_events(filters, base=base).order_by().values_list("pk", flat=True)
+        pool = list(matches[:RANK_POOL])
+        cache.set(key, pool, 3600)
+    return pool
 
 
 def facets_cache_key(filters: TimelineFilter, *, top_actors: int, base_key: str) -> str:

@@ -485,3 +485,33 @@ class EventRendering(models.Model):
 
     def __str__(self) -> str:
         return f"rendering of event {self.event_id}"
+
+
+class RateCount(models.Model):
+    """Requests counted per client and time window, shared by every web process: the API's
+    rate limit where the cache cannot count atomically across processes (no Redis)."""
+
+    key = models.CharField(max_length=200, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"
+
+
+class WorkSlot(models.Model):
+    """One of a few slots for expensive work (an export being built), shared by every web
+    process; a slot whose holder died is free again after `held_until`."""
+
+    name = models.CharField(max_length=50)
+    number = models.PositiveSmallIntegerField()
+    holder = models.CharField(max_length=64, blank=True)
+    held_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["name", "number"], name="work_slot_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} #{self.number}"

@@ -25,11 +25,19 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Length
 
 from timeline.models import ALIAS_SEPARATOR, Actor, Participation, normalise_name
 
 MAX_WORDS = 10
 HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
+CJK = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f\u3400-\u9fff\uf900-\ufaff]")
+# A search term needs this many letters or digits (one Hangul or Han character is enough).
+MIN_TERM = 2
+# Matching actors by part of a name needs this many (Latin) or two (Hangul, Han) characters.
+MIN_SUBSTRING = 3
+MIN_CJK_SUBSTRING = 2
+MAX_ACTORS_PER_WORD = 20
 TSQUERY_UNSAFE = re.compile(r"[^\w]+", re.UNICODE)
 
 
@@ -65,24 +73,48 @@ def actors_in_query(words: list[str]) -> ActorsInQuery:
     return found
 
 
+def substring_matchable(key: str) -> bool:
+    """Whether a word is long enough to match actors by part of a name: "kim" yes, "t" no (it
+    is in thousands of names). Hangul and Han characters carry more, so two are enough."""
+    return len(key) >= (MIN_CJK_SUBSTRING if CJK.search(key) else MIN_SUBSTRING)
+
+
 def read_actors_in_query(words: list[str]) -> ActorsInQuery:
-    keys = {word: normalise_name(word) for word in words}
+    """Actors first, at most MAX_ACTORS_PER_WORD per word (closest spellings first), so that
+    the event query joins a short list of ids and cannot turn into a row-by-row plan."""
     phrase_key = normalise_name(" ".join(words))
-    wanted = [key for key in keys.values() if key]
-    if not wanted:
-        return ActorsInQuery(named=[], by_word={word: [] for word in words})
-    # Every word's key is part of the whole phrase's key, so this finds the named actors too.
-    condition = Q()
-    for key in wanted:
-        condition |= Q(name_keys__contains=key)
-    rows = list(Actor.objects.filter(condition).values_list("pk", "name", "aliases", "name_keys"))
-    exact = f"{ALIAS_SEPARATOR}{phrase_key}{ALIAS_SEPARATOR}"
-    return ActorsInQuery(
-        named=[(pk, name, aliases) for pk, name, aliases, name_keys in rows if exact in name_keys],
-        by_word={
-            word: [pk for pk, _, _, name_keys in rows if key and key in name_keys]
-            for word, key in keys.items()
-        },
+    named: list[tuple[int, str, list[str]]] = []
+    if phrase_key:
+        exact = f"{ALIAS_SEPARATOR}{phrase_key}{ALIAS_SEPARATOR}"
+        named = list(
+            Actor.objects.filter(name_keys__contains=exact)
+            .order_by("pk")
+            .values_list("pk", "name", "aliases")[:MAX_ACTORS_PER_WORD]
+        )
+    by_word: dict[str, list[int]] = {}
+    for word in words:
+        key = normalise_name(word)
+        if not key:
+            by_word[word] = []
+            continue
+        # A short word names an actor only as a whole ("UN"), never as a part of a name.
+        wanted = key if substring_matchable(key) else f"{ALIAS_SEPARATOR}{key}{ALIAS_SEPARATOR}"
+        by_word[word] = list(
+            Actor.objects.filter(name_keys__contains=wanted)
+            .order_by(Length("name_keys"), "pk")
+            .values_list("pk", flat=True)[:MAX_ACTORS_PER_WORD]
+        )
+    return ActorsInQuery(named=named, by_word=by_word)
+
+
+def too_short(query: str) -> bool:
+    """A query none of whose terms is long enough to be useful ("t", "a b"): it would match
+    most of the record. One Hangul or Han character is a word; one Latin letter is not."""
+    required, excluded = parse_websearch(query)
+    terms = [normalise_name(term) for term in [*required, *excluded]]
+    terms = [TSQUERY_UNSAFE.sub("", term) for term in terms]
+    return bool(query.strip()) and not any(
+        len(term) >= MIN_TERM or CJK.search(term) for term in terms
     )
 
 

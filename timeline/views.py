@@ -36,7 +36,7 @@ def page_size(request: HttpRequest, errors: dict[str, str]) -> int:
     raw = request.GET.get("limit", "")
     if not raw:
         return DEFAULT_LIMIT
-    if raw.isdigit() and 1 <= int(raw) <= MAX_LIMIT:
+    if raw.isascii() and raw.isdigit() and 1 <= int(raw) <= MAX_LIMIT:
         return int(raw)
     errors["limit"] = f"limit must be a whole number from 1 to {MAX_LIMIT}"
     return DEFAULT_LIMIT
