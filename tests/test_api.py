@@ -141,7 +141,7 @@ def test_detail_has_accounts_relations_and_participants(client, curated):
     assert any(
         r["direction"] == "incoming" and r["kind"] == "responds_to" for r in congress["relations"]
     )
-    assert body["date_display"] == "February 2026"
+    assert body["date_display"] == "25 February 2026"
     assert "body_html" in body and "updated_at" in body
 
 
