@@ -15,26 +15,34 @@ HISTORY_RESTORE = {"HTTP_HX_REQUEST": "true", "HTTP_HX_HISTORY_RESTORE_REQUEST":
 
 
 def event_slugs(html: str) -> list[str]:
-    return re.findall(r'<li class="event" id="e-([^"]+)"', html)
+    return re.findall(r'<li class="event[^"]*" id="e-([^"]+)"', html)
 
 
-def test_timeline_full_page_lists_published_events_in_order(client, curated):
+NEWEST = ("-start", "-end", "-id")
+
+
+def test_timeline_full_page_lists_published_events_newest_first(client, curated):
     response = client.get("/")
     html = response.content.decode()
     assert response.status_code == 200
     assert html.count("<h1") == 1 and "<html" in html
-    expected = list(
-        Event.objects.published().order_by("start", "end", "id")[:50].values_list("slug", flat=True)
-    )
+    expected = list(Event.objects.published().order_by(*NEWEST)[:50].values_list("slug", flat=True))
     assert event_slugs(html) == expected
     assert "Load more events" in html
+    oldest = client.get("/?sort=chronological").content.decode()
+    expected = Event.objects.published().order_by("start", "end", "id")
+    assert event_slugs(oldest) == list(expected[:50].values_list("slug", flat=True))
 
 
-def test_htmx_request_gets_only_the_results_fragment(client, curated):
-    html = client.get("/?kind=summit", **HTMX).content.decode()
-    assert "<html" not in html and "<form" not in html
+def test_htmx_request_gets_the_timeline_fragment_and_a_tidy_url(client, curated):
+    response = client.get("/?q=&from=&to=&kind=summit&actor_search=&sort=newest", **HTMX)
+    html = response.content.decode()
+    assert "<html" not in html and "<h1" not in html
+    # The form is part of the fragment, so that it always shows the filters in force.
+    assert '<form id="filters"' in html and 'value="summit" checked' in html
     assert event_slugs(html)
     assert 'hx-swap-oob="innerHTML"' in html
+    assert response["HX-Push-Url"] == "/?kind=summit"
 
 
 def test_history_restore_request_gets_the_full_page(client, curated):
@@ -71,15 +79,19 @@ def test_readable_date_shows_how_it_was_read(client, curated):
 
 def test_load_more_fragment_continues_after_the_cursor(client, curated):
     first = client.get("/?limit=5").content.decode()
-    more = re.search(r'href="/\?([^"]*cursor=[^"]+)"', first).group(1).replace("&amp;", "&")
-    fragment = client.get(f"/?{more}", **HTMX).content.decode()
+    more = re.search(r'hx-get="/\?([^"]*cursor=[^"]+)"', first).group(1).replace("&amp;", "&")
+    response = client.get(f"/?{more}", **HTMX)
+    fragment = response.content.decode()
     expected = list(
-        Event.objects.published()
-        .order_by("start", "end", "id")[5:10]
-        .values_list("slug", flat=True)
+        Event.objects.published().order_by(*NEWEST)[5:10].values_list("slug", flat=True)
     )
     assert event_slugs(fragment) == expected
     assert "summary-bar" not in fragment  # only the entries, appended in place
+    # The address bar records how far the reader has loaded: Back and a shared link show it.
+    assert response["HX-Replace-Url"] == "/?limit=5&pages=2"
+    both = client.get("/?limit=5&pages=2").content.decode()
+    expected = list(Event.objects.published().order_by(*NEWEST)[:10].values_list("slug", flat=True))
+    assert event_slugs(both) == expected
 
 
 def test_page_query_count_is_constant_whatever_the_page_size(client, curated):
@@ -106,8 +118,10 @@ def test_page_query_count_is_constant_whatever_the_page_size(client, curated):
     ],
 )
 def test_page_and_api_agree_on_the_same_query_string(client, curated, query):
-    html = client.get(f"/?{query}&limit=200").content.decode()
-    api = client.get(f"/api/v1/events?{query}&limit=200").json()
+    html = client.get(f"/?{query}&limit=200", follow=True).content.decode()
+    # Pages list the newest first by default, the API the oldest: the same when said.
+    order = "" if "sort=" in query else "&sort=newest"
+    api = client.get(f"/api/v1/events?{query}{order}&limit=200").json()
     assert event_slugs(html) == [item["slug"] for item in api["items"]]
 
 
@@ -117,10 +131,10 @@ def test_event_page_shows_every_account_and_links_its_json_twin(client, curated)
         '<link rel="alternate" type="application/json" '
         'href="/api/v1/events/2026-02-wh-open-without-preconditions">' in html
     )
-    assert (
-        html.count('class="account"')
-        == Event.objects.get(slug="2026-02-wh-open-without-preconditions").citations.count()
-    )
+    # One account per source, however many passages are cited from it.
+    event = Event.objects.get(slug="2026-02-wh-open-without-preconditions")
+    sources = {c.source_id for c in event.citations.all()}
+    assert html.count('class="account"') == len(sources)
     assert "AI-generated" in html and "Responds to" in html
     congress = client.get("/events/2026-02-25-kim-congress-us-relations/").content.decode()
     assert "Responded to by" in congress
@@ -140,12 +154,16 @@ def test_actor_pages_and_autocomplete(client, curated):
     html = client.get("/actors/kim-jong-un/").content.decode()
     assert "김정은" in html and event_slugs(html)
     suggestions = client.get("/actors/suggest/?actor_search=김정").content.decode()
-    assert 'value="kim-jong-un"' in suggestions
+    assert 'data-value="kim-jong-un"' in suggestions
 
 
-def test_pages_have_no_inline_script_or_style(client, curated):
-    html = client.get("/").content.decode()
-    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)
+@pytest.mark.parametrize(
+    "url", ["/", "/events/2018-06-12-singapore-summit/", "/actors/kim-jong-un/", "/about/"]
+)
+def test_pages_have_no_inline_script_or_style(client, curated, url):
+    html = client.get(url).content.decode()
+    # Only a data block (JSON-LD) may stand inline: it is never executed.
+    assert not re.search(r'<script(?![^>]*\bsrc=)(?![^>]*type="application/ld\+json")[^>]*>', html)
     assert "<style" not in html and " style=" not in html
 
 
@@ -166,7 +184,9 @@ def test_first_page_with_css_and_htmx_is_at_most_60_kb_gzipped(client, curated):
             total += len(gzip.compress(handle.read()))
     print(f"first page + CSS + htmx, gzipped: {total / 1024:.1f} KB")
     assert total <= 60 * 1024
-    assert not regex.search(r'<(?:script|link|img)[^>]+(?:src|href)="(?:https?:)?//', html)
+    # Nothing is loaded from elsewhere (a canonical link names this page; it loads nothing).
+    loads = r'<(?:script|img|link(?![^>]*rel="canonical"))[^>]+(?:src|href)="(?:https?:)?//'
+    assert not regex.search(loads, html)
 
 
 def test_empty_state_suggests_loosening_filters(client, curated):
@@ -187,6 +207,10 @@ def test_landmarks_one_h1_and_labelled_controls(client, curated):
 def test_density_chart_is_monthly_for_a_short_range_and_links_narrow_it(client, curated):
     yearly = client.get("/").content.decode()
     assert "Events per year" in yearly and "?from=2018&amp;to=2018" in yearly
+    # Every bar is labelled, not only the first and the last.
+    years = {e.start.year for e in Event.objects.published()}
+    for year in range(min(years), max(years) + 1):
+        assert f'<span class="slot-label">{year}</span>' in yearly
     monthly = client.get("/?from=2018&to=2018").content.decode()
     assert "Events per month" in monthly
     assert "from=June+2018&amp;to=June+2018" in monthly
@@ -216,3 +240,102 @@ def test_every_page_answers_full_page_fragment_and_history_restore(client, curat
     assert "<html" in restore
     fragment = client.get(url, **HTMX)
     assert fragment.status_code == 200
+
+
+def test_a_past_scheduled_event_says_its_outcome_is_not_recorded_on_pages_and_in_the_api(
+    client, curated
+):
+    from datetime import date, timedelta
+
+    from django.core.cache import cache
+
+    event = Event.objects.get(slug="2018-06-12-singapore-summit")
+    past = date.today() - timedelta(days=30)
+    Event.objects.filter(pk=event.pk).update(status="scheduled", start=past, end=past)
+    html = client.get(f"/events/{event.slug}/").content.decode()
+    assert "Outcome not yet recorded" in html and ">Scheduled<" not in html
+    listing = client.get(f"/?from={past.year}").content.decode()
+    assert "Outcome not yet recorded" in listing
+    api = client.get(f"/api/v1/events/{event.slug}").json()
+    assert api["status"] == "outcome_not_recorded"
+    future = date.today() + timedelta(days=30)
+    Event.objects.filter(pk=event.pk).update(start=future, end=future)
+    cache.clear()  # .update() bypasses the signal that bumps the cached pages' version
+    assert client.get(f"/api/v1/events/{event.slug}").json()["status"] == "scheduled"
+
+
+def test_every_page_has_description_canonical_share_tags_and_the_about_link(client, curated):
+    for url in ("/", "/events/2018-06-12-singapore-summit/", "/actors/kim-jong-un/", "/about/"):
+        html = client.get(url).content.decode()
+        assert re.search(r'<meta name="description" content="[^"]{20,}">', html), url
+        assert f'<link rel="canonical" href="http://testserver{url}">' in html, url
+        for tag in ('property="og:title"', 'property="og:description"', 'name="twitter:card"'):
+            assert tag in html, (url, tag)
+        assert 'href="/about/"' in html and "Last updated" in html, url
+    filtered = client.get("/?kind=summit").content.decode()
+    assert '<link rel="canonical" href="http://testserver/?kind=summit">' in filtered
+
+
+def test_event_page_has_schema_org_event_data_and_a_dated_share_card(client, curated):
+    import json
+
+    html = client.get("/events/2018-06-12-singapore-summit/").content.decode()
+    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    data = json.loads(block.group(1))
+    assert data["@type"] == "Event" and data["startDate"] == "2018-06-12"
+    assert data["location"]["address"]["addressCountry"] == "SG"
+    assert '<meta property="og:title" content="12 June 2018: Trump–Kim Singapore Summit">' in html
+
+
+def test_about_page_states_the_policies(client, curated):
+    html = client.get("/about/").content.decode()
+    for words in (
+        "official text, a wire service, a newspaper or a broadcaster",
+        "never stand alone",
+        "AI-generated",
+        "Dates and precision",
+        "mailto:",
+        "CC BY 4.0",
+    ):
+        assert words in html, words
+
+
+def test_country_is_a_list_of_names_and_an_unknown_country_gets_a_message(client, curated):
+    html = client.get("/").content.decode()
+    assert "where it happened" in html
+    assert re.search(r'name="country" value="KP"[^>]*> North Korea <span class="n"', html)
+    named = client.get("/?country=North Korea", follow=True).content.decode()
+    assert event_slugs(named) and 'value="KP" checked' in named
+    unknown = client.get("/?country=Atlantis").content.decode()
+    assert 'id="country-error"' in unknown and "not a country this record knows" in unknown
+    counts = client.get("/counts/?kind=summit").content.decode()
+    assert "Singapore" in counts and ">SG<" not in counts
+
+
+def test_plain_form_submission_redirects_to_a_url_without_empty_parameters(client, curated):
+    response = client.get("/?q=&from=2018&to=&kind=summit&actor_search=&sort=newest")
+    assert response.status_code == 302 and response["Location"] == "/?from=2018&kind=summit"
+
+
+def test_a_typed_actor_name_is_added_to_the_filter(client, curated):
+    response = client.get("/?actor_search=moon jae-in")
+    assert response.status_code == 302 and response["Location"] == "/?actor=moon-jae-in"
+    missing = client.get("/?actor_search=nobody-by-that-name").content.decode()
+    assert 'id="actor-search-error"' in missing
+
+
+def test_actor_suggestions_rank_exact_and_word_start_matches_first(client, curated):
+    html = client.get("/actors/suggest/?actor_search=moon").content.decode()
+    names = re.findall(r'data-value="([^"]+)"', html)
+    # Names that start with "moon" come before Kim Moon-soo, whose second word does.
+    assert set(names[:2]) == {"moon-jae-in", "moon-hyung-bae"}, names
+    assert names.index("kim-moon-soo") > names.index("moon-jae-in"), names
+
+
+def test_no_year_heading_is_repeated_where_pages_join(client, curated):
+    first = client.get("/?limit=7").content.decode()
+    years = re.findall(r'<li class="marker year" id="y(\d+)">', first)
+    more = re.search(r'hx-get="/\?([^"]*cursor=[^"]+)"', first).group(1).replace("&amp;", "&")
+    fragment = client.get(f"/?{more}", **HTMX).content.decode()
+    years += re.findall(r'<li class="marker year" id="y(\d+)">', fragment)
+    assert len(years) == len(set(years)), years

@@ -1,19 +1,33 @@
-"""The density chart: events per year (per month when the range is short) as a server-rendered
-SVG whose bars narrow the view."""
+"""The year rail: events per year (per month when the range is short), each slot a link that
+narrows the timeline to it. It is the timeline's navigator and its density chart at once."""
+
+import calendar
+from datetime import date
+
+from django.utils.translation import gettext as _
 
 from timeline.dates import MONTH_NAMES
-from timeline.filters import TimelineFilter
+from timeline.filters import PAGE_SORT, TimelineFilter
 
-CHART_WIDTH = 600
-CHART_HEIGHT = 80
 MONTHLY_UP_TO_YEARS = 2
+# Bars are drawn in twentieths of the rail's width; a small result is drawn against at least
+# this many events, so that a single event is a short bar, not a full-width slab.
+BAR_STEPS = 20
+SMALLEST_SCALE = 10
+
+
+def slot_bounds(slot: int | str) -> tuple[date, date]:
+    if isinstance(slot, int):
+        return date(slot, 1, 1), date(slot, 12, 31)
+    year, month = int(slot[:4]), int(slot[5:])
+    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
 
 
 def density_chart(years: list[dict], *, filters: TimelineFilter, months=None) -> dict:
-    """Bars (x, y, width, height, label, count, href) for the template to draw."""
-    empty = {"bars": [], "width": CHART_WIDTH, "height": CHART_HEIGHT, "summary": "", "unit": ""}
+    """Slots (label, short, count, width step, href, selected) for the rail, in page order."""
+    chart = {"bars": [], "summary": "", "unit": "", "all_href": ""}
     if not years:
-        return empty
+        return chart
     first, last = years[0]["value"], years[-1]["value"]
     if months and last - first + 1 <= MONTHLY_UP_TO_YEARS:
         counts = {row["value"]: row["count"] for row in months}
@@ -26,31 +40,34 @@ def density_chart(years: list[dict], *, filters: TimelineFilter, months=None) ->
         slots = list(range(first, last + 1))
         labels = {s: str(s) for s in slots}
         unit = "year"
-    peak = max(counts.values())
-    slot_width = CHART_WIDTH / len(slots)
+    if filters.sort != "chronological":
+        slots.reverse()
+    scale = max(*counts.values(), SMALLEST_SCALE)
+    selected_span = None
+    if filters.from_span and filters.to_span:
+        selected_span = (filters.from_span.start, filters.to_span.end)
     bars = []
-    for index, slot in enumerate(slots):
+    for slot in slots:
         count = counts.get(slot, 0)
-        height = round((CHART_HEIGHT - 14) * count / peak, 1) if count else 0
-        narrowed = filters.to_query(**{"from": labels[slot], "to": labels[slot]}).urlencode()
+        narrowed = filters.to_query(
+            default_sort=PAGE_SORT, **{"from": labels[slot], "to": labels[slot]}
+        )
         bars.append(
             {
                 "label": labels[slot],
                 "short": labels[slot][:3] if unit == "month" else labels[slot],
+                "year": int(str(slot)[:4]),
                 "count": count,
-                "x": round(index * slot_width + 1, 1),
-                "width": round(max(slot_width - 2, 1), 1),
-                "y": round(CHART_HEIGHT - 14 - height, 1),
-                "height": height,
-                "label_x": round(index * slot_width + slot_width / 2, 1),
-                "href": "?" + narrowed,
+                "step": max(1, round(BAR_STEPS * count / scale)) if count else 0,
+                "href": narrowed.urlencode(),
+                "selected": selected_span == slot_bounds(slot),
             }
         )
-    summary = ", ".join(f"{labels[s]}: {counts.get(s, 0)}" for s in slots)
-    return {
-        "bars": bars,
-        "width": CHART_WIDTH,
-        "height": CHART_HEIGHT,
-        "summary": summary,
-        "unit": unit,
-    }
+    chart["bars"] = bars
+    chart["unit"] = unit
+    chart["summary"] = ", ".join(f"{labels[s]}: {counts.get(s, 0)}" for s in slots)
+    if filters.date_from or filters.date_to:
+        everything = filters.to_query(default_sort=PAGE_SORT, **{"from": "", "to": ""})
+        chart["all_href"] = everything.urlencode()
+    chart["title"] = _("Events per year") if unit == "year" else _("Events per month")
+    return chart

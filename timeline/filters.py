@@ -23,6 +23,7 @@ from django.db.models.functions import ExtractMonth, ExtractYear
 from django.http import QueryDict
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from timeline.countries import country_code
 from timeline.dates import DateSpan, parse_span
 from timeline.models import (
     Actor,
@@ -58,7 +59,9 @@ class TimelineFilter(BaseModel):
     kind: list[EventKind | Literal[""]] = Field(default_factory=list, max_length=MAX_TERMS)
     actor: list[str] = Field(default_factory=list, max_length=MAX_TERMS, description="Actor slugs.")
     country: list[str] = Field(
-        default_factory=list, max_length=MAX_TERMS, description="ISO 3166-1 alpha-2 codes."
+        default_factory=list,
+        max_length=MAX_TERMS,
+        description="Where the event happened: ISO 3166-1 alpha-2 codes (KP) or names.",
     )
     tag: list[str] = Field(default_factory=list, max_length=MAX_TERMS, description="Tag slugs.")
     status: list[EventStatus | Literal[""]] = Field(default_factory=list, max_length=MAX_TERMS)
@@ -96,11 +99,18 @@ class TimelineFilter(BaseModel):
     @field_validator("country", mode="after")
     @classmethod
     def check_countries(cls, values: list[str]) -> list[str]:
-        cleaned = [v.replace("\x00", "").strip().upper() for v in values if v.strip()]
-        for code in cleaned:
-            if len(code) != 2 or not code.isascii() or not code.isalpha():
-                raise ValueError(f"{code!r} is not an ISO 3166-1 alpha-2 country code, e.g. KP")
-        return cleaned
+        codes = []
+        for value in (v.replace("\x00", "").strip() for v in values):
+            if not value:
+                continue
+            code = country_code(value)
+            if code is None:
+                raise ValueError(
+                    f"{value[:60]!r} is not a country this record knows: choose a name from the "
+                    "list, or give an ISO 3166-1 alpha-2 code such as KP"
+                )
+            codes.append(code)
+        return list(dict.fromkeys(codes))
 
     @field_validator("actor", "tag", mode="after")
     @classmethod
@@ -153,25 +163,28 @@ class TimelineFilter(BaseModel):
     def is_empty(self) -> bool:
         return self == TimelineFilter()
 
-    def to_query(self, **changes: object) -> QueryDict:
-        """The query string that reproduces this filter (with `changes` applied)."""
+    def to_query(self, *, default_sort: str = "chronological", **changes: object) -> QueryDict:
+        """The query string that reproduces this filter (with `changes` applied); no empty
+        values, and no `sort` when it is `default_sort` (the API's default is chronological,
+        the pages' newest first)."""
         data = self.model_dump(by_alias=True)
         data.update(changes)
         query = QueryDict(mutable=True)
         for name, value in data.items():
-            if name == "sort" and value == "chronological":
+            if name == "sort" and value == default_sort:
                 continue
             if isinstance(value, list):
-                query.setlist(name, [str(v) for v in value])
+                if value:
+                    query.setlist(name, [str(v) for v in value])
             elif value:
                 query[name] = str(value)
         return query
 
-    def toggled(self, name: str, value: str) -> str:
+    def toggled(self, name: str, value: str, *, default_sort: str = "chronological") -> str:
         """Query string with `value` added to or removed from the list filter `name`."""
         current = [str(v) for v in getattr(self, name)]
         updated = [v for v in current if v != value] if value in current else [*current, value]
-        return self.to_query(**{name: updated}).urlencode()
+        return self.to_query(default_sort=default_sort, **{name: updated}).urlencode()
 
 
 def field_error_messages(error: ValidationError) -> dict[str, str]:
@@ -185,15 +198,21 @@ def field_error_messages(error: ValidationError) -> dict[str, str]:
     return messages
 
 
-def filter_from_query(query: QueryDict) -> tuple[TimelineFilter, dict[str, str]]:
+PAGE_SORT = "newest"
+
+
+def filter_from_query(
+    query: QueryDict, *, default_sort: str = PAGE_SORT
+) -> tuple[TimelineFilter, dict[str, str]]:
     """Build a filter from a page's query string; an invalid field is dropped, not fatal.
 
     Returns the filter made of the valid fields, and a message per invalid field, so that the
-    page can show the message beside the field while the other filters still apply.
+    page can show the message beside the field while the other filters still apply. Pages list
+    the newest events first unless the query asks otherwise.
     """
-    data: dict[str, object] = {}
+    data: dict[str, object] = {"sort": default_sort}
     for name in ("q", "from", "to", "sort"):
-        if name in query:
+        if query.get(name, ""):
             data[name] = query.get(name, "")
     for name in LIST_FIELDS:
         values = [v for v in query.getlist(name) if v.strip()]
@@ -208,7 +227,7 @@ def filter_from_query(query: QueryDict) -> tuple[TimelineFilter, dict[str, str]]
             errors.update(messages)
             for name in messages:
                 data.pop(name, None)
-    return TimelineFilter(), errors
+    return TimelineFilter(sort=default_sort), errors
 
 
 # ----------------------------------------------------------------------------------------------

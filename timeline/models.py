@@ -2,12 +2,15 @@
 
 import re
 import unicodedata
+from datetime import date
 
 from django.conf import settings
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from timeline.dates import DateSpan, Precision
@@ -92,6 +95,12 @@ class EventStatus(models.TextChoices):
     PROPOSED = "proposed", "Proposed"
     SPECULATED = "speculated", "Speculated"
     CANCELLED = "cancelled", "Cancelled"
+
+
+# What a reader is told about a scheduled or proposed event whose dates have passed and whose
+# outcome no editor has recorded yet: saying "scheduled" would be false.
+OUTCOME_NOT_RECORDED = "outcome_not_recorded"
+OUTCOME_NOT_RECORDED_LABEL = _("Outcome not yet recorded")
 
 
 class Publication(models.TextChoices):
@@ -370,6 +379,21 @@ class Event(models.Model):
     @property
     def date_display(self) -> str:
         return self.span.display()
+
+    def public_status(self, *, today: date | None = None) -> str:
+        """The status readers see (pages and API): a scheduled or proposed event whose end
+        date has passed is "outcome_not_recorded" until an editor records what happened."""
+        waiting = self.status in (EventStatus.SCHEDULED, EventStatus.PROPOSED)
+        if waiting and self.end < (today or timezone.localdate()):
+            return OUTCOME_NOT_RECORDED
+        return self.status
+
+    @property
+    def public_status_label(self) -> str:
+        status = self.public_status()
+        if status == OUTCOME_NOT_RECORDED:
+            return str(OUTCOME_NOT_RECORDED_LABEL)
+        return str(EventStatus(status).label)
 
 
 class Participation(models.Model):

@@ -177,7 +177,7 @@ def event_item(event: Event) -> dict:
         "precision": event.precision,
         "approximate": event.approximate,
         "date_display": event.date_display,
-        "status": event.status,
+        "status": event.public_status(),
         "location": event.location,
         "country": event.country,
         "actors": list(actors.values()),

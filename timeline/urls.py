@@ -24,6 +24,7 @@ urlpatterns = [
     path("counts/", views.counts, name="counts"),
     path("events/<slug:slug>/", views.event_detail, name="event"),
     path("events/<slug:slug>/revisions/", views.event_revisions, name="event_revisions"),
+    path("about/", views.about, name="about"),
     path("actors/", views.actor_list, name="actors"),
     path("actors/suggest/", views.actor_suggestions, name="actor_suggestions"),
     path("actors/<uslug:slug>/", views.actor_detail, name="actor"),
