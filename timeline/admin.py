@@ -16,7 +16,8 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from timeline import bulk, editorial
-from timeline.dates import parse_span
+from timeline.curated import parse_iso_date
+from timeline.dates import DateSpan, Precision, parse_span
 from timeline.ingest import propose_events
 from timeline.models import (
     Actor,
@@ -37,13 +38,27 @@ from timeline.services import editorial as services
 HTMX_JS = "django_htmx/htmx-2.min.js"
 
 
-def when_summary(span) -> str:
-    approximate = " · approximate" if span.approximate else ""
-    return f"{span.display()} · {span.precision.value}{approximate}"
+def stored_days(span: DateSpan) -> str:
+    """The exact days a span stores, written out: "21 March – 10 April 2026"."""
+    return DateSpan(start=span.start, end=span.end, precision=Precision.DAY).display()
+
+
+def when_summary(span: DateSpan) -> str:
+    """How a date was read and the exact span that will be stored."""
+    approximate = ", approximate" if span.approximate else ""
+    exact = f"{stored_days(span)} ({span.precision.label.lower()} precision{approximate})"
+    reading = span.display()
+    return exact if reading == stored_days(span) else f"{reading}: {exact}"
+
+
+def iso_date_input(**attrs) -> forms.DateInput:
+    """A native date picker; its value is always ISO, whatever the browser's language."""
+    return forms.DateInput(format="%Y-%m-%d", attrs={"type": "date", **attrs})
 
 
 class WhenWidget(forms.TextInput):
-    """A text box whose reading is previewed (htmx) as the editor types."""
+    """A text box whose reading is previewed (htmx) as the editor types; the preview also
+    fills start, end, precision and approximate (static/admin-desk/when.js)."""
 
     template_name = "admin/timeline/when_widget.html"
 
@@ -51,10 +66,10 @@ class WhenWidget(forms.TextInput):
         attrs = {
             "size": 50,
             "placeholder": "e.g. late March to early April 2026, on Thursday, 2018년 6월 12일",
-            "hx-get": "../when-preview/",
             "hx-trigger": "input changed delay:300ms, load",
             "hx-target": "#when-preview",
             "hx-include": "[name=when_base]",
+            "autocomplete": "off",
         }
         super().__init__(attrs=attrs, **kwargs)
 
@@ -71,7 +86,7 @@ class EventAdminForm(forms.ModelForm):
         label="Read relative to",
         help_text="Relative dates (“on Thursday”, “late next month”) count from this day: "
         "the cited source's publication date, else today.",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=iso_date_input(),
     )
     loaded_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
@@ -103,6 +118,18 @@ class EventAdminForm(forms.ModelForm):
     def __init__(self, *args, user=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
+        self.fields["when"].widget.attrs["hx-get"] = reverse("admin:timeline_event_when_preview")
+        # One date format in the form: native date inputs, ISO values.
+        for name in ("start", "end"):
+            self.fields[name].widget = iso_date_input()
+        self.fields["when_base"].widget.attrs.update(
+            {
+                "hx-get": reverse("admin:timeline_event_when_preview"),
+                "hx-trigger": "change",
+                "hx-target": "#when-preview",
+                "hx-include": "[name=when]",
+            }
+        )
         self.fields["start"].required = False
         self.fields["end"].required = False
         self.fields["precision"].required = False
@@ -113,9 +140,9 @@ class EventAdminForm(forms.ModelForm):
                 (value, label) for value, label in Publication.choices if value in allowed
             ]
         if self.instance.pk:
-            self.fields["when"].initial = self.instance.date_text
+            self.fields["when"].initial = self.instance.date_text or self.instance.date_display
             self.fields["loaded_version"].initial = self.instance.version
-            self.fields["when_base"].initial = self.cited_publication_date()
+            self.fields["when_base"].initial = self.cited_publication_date() or date.today()
         else:
             self.fields["when_base"].initial = date.today()
 
@@ -349,7 +376,7 @@ class EventAdmin(ReviewedChangeAdmin):
     ]
 
     class Media:
-        js = [HTMX_JS]
+        js = [HTMX_JS, "admin-desk/when.js"]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form_class = super().get_form(request, obj, change=change, **kwargs)
@@ -481,16 +508,30 @@ class EventAdmin(ReviewedChangeAdmin):
         return custom + super().get_urls()
 
     def when_preview(self, request: HttpRequest, object_id: str | None = None) -> HttpResponse:
-        text = request.GET.get("when", "").strip()
-        base = parse_span(request.GET.get("when_base", ""), base=date.today())
-        span = parse_span(text, base=base.start if base else date.today()) if text else None
+        text = request.GET.get("when", "").strip()[:200]
+        base = parse_iso_date(request.GET.get("when_base", "").strip()) or date.today()
+        span = parse_span(text, base=base) if text else None
         if not text:
-            message, css = "", ""
-        elif span is None:
-            message, css = f"Not readable as a date: “{text}”", "errornote"
-        else:
-            message, css = when_summary(span), "when-ok"
-        return HttpResponse(format_html('<span class="{}">{}</span>', css, message))
+            return HttpResponse("")
+        if span is None:
+            return HttpResponse(
+                format_html(
+                    '<span class="errornote">Not readable as a date: “{}”. Try e.g. “12 June '
+                    "2018”, “June 2018”, “27–28 February 2019”.</span>",
+                    text,
+                )
+            )
+        return HttpResponse(
+            format_html(
+                '<span class="when-ok" data-start="{}" data-end="{}" data-precision="{}" '
+                'data-approximate="{}">Will be stored as {}</span>',
+                span.start.isoformat(),
+                span.end.isoformat(),
+                span.precision.value,
+                "true" if span.approximate else "false",
+                when_summary(span),
+            )
+        )
 
     def import_article(self, request: HttpRequest) -> HttpResponse:
         if not self.has_add_permission(request):
