@@ -1,6 +1,7 @@
 """The editorial desk: roles, workflow, the When field, history, conflicts, duplicates, imports."""
 
 import io
+import re
 from datetime import date
 
 import pytest
@@ -151,8 +152,26 @@ def test_when_preview_shows_how_the_text_was_read(client, roles):
     login(client, roles["editor"])
     url = reverse("admin:timeline_event_when_preview")
     html = client.get(url, {"when": "late next month to early April", "when_base": "2026-02-27"})
-    assert "late March – early April 2026 · month · approximate" in html.content.decode()
+    text = html.content.decode()
+    assert (
+        "late March – early April 2026: 21 March – 10 April 2026 (month precision, approximate)"
+        in text
+    )
+    assert 'data-start="2026-03-21"' in text and 'data-end="2026-04-10"' in text
     assert "Not readable" in client.get(url, {"when": "blah"}).content.decode()
+
+
+def test_event_form_uses_iso_dates_and_shows_the_stored_date_text(client, roles):
+    event = Event.objects.get(slug="2018-06-12-singapore-summit")
+    login(client, roles["editor"])
+    html = client.get(reverse("admin:timeline_event_change", args=[event.pk])).content.decode()
+    cited = min(c.source.published_on for c in event.citations.all() if c.source.published_on)
+    assert f'type="date" name="when_base" value="{cited.isoformat()}"' in html
+    assert f'type="date" name="start" value="{event.start.isoformat()}"' in html
+    assert f'name="when" value="{event.date_text or event.date_display}"' in html
+    assert f'hx-get="{reverse("admin:timeline_event_when_preview")}"' in html
+    assert "../when-preview/" not in html
+    assert not re.search(r"\b\d\d/\d\d/\d{4}\b", html)  # no dd/mm/yyyy anywhere
 
 
 def test_editor_cannot_publish_but_reviewer_can(client, roles):

@@ -188,7 +188,7 @@ def test_admin_when_preview_works_under_the_csp(page, site, django_user_model):
     page.locator("#id_when_base").fill("2026-02-27")
     page.locator("#id_when").press_sequentially("late next month to early April", delay=20)
     expect(page.locator("#when-preview")).to_contain_text(
-        "late March – early April 2026 · month · approximate"
+        "21 March – 10 April 2026 (month precision, approximate)"
     )
 
 

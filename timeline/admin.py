@@ -9,14 +9,15 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from timeline import bulk, editorial
-from timeline.dates import parse_span
+from timeline.curated import parse_iso_date
+from timeline.dates import DateSpan, Precision, parse_span
 from timeline.ingest import propose_events
 from timeline.models import (
     Actor,
@@ -25,22 +26,39 @@ from timeline.models import (
     EventKind,
     EventRelation,
     Participation,
+    ProposedRevision,
     Publication,
+    RevisionState,
     Role,
     Source,
     Tag,
 )
+from timeline.services import editorial as services
 
 HTMX_JS = "django_htmx/htmx-2.min.js"
 
 
-def when_summary(span) -> str:
-    approximate = " · approximate" if span.approximate else ""
-    return f"{span.display()} · {span.precision.value}{approximate}"
+def stored_days(span: DateSpan) -> str:
+    """The exact days a span stores, written out: "21 March – 10 April 2026"."""
+    return DateSpan(start=span.start, end=span.end, precision=Precision.DAY).display()
+
+
+def when_summary(span: DateSpan) -> str:
+    """How a date was read and the exact span that will be stored."""
+    approximate = ", approximate" if span.approximate else ""
+    exact = f"{stored_days(span)} ({span.precision.label.lower()} precision{approximate})"
+    reading = span.display()
+    return exact if reading == stored_days(span) else f"{reading}: {exact}"
+
+
+def iso_date_input(**attrs) -> forms.DateInput:
+    """A native date picker; its value is always ISO, whatever the browser's language."""
+    return forms.DateInput(format="%Y-%m-%d", attrs={"type": "date", **attrs})
 
 
 class WhenWidget(forms.TextInput):
-    """A text box whose reading is previewed (htmx) as the editor types."""
+    """A text box whose reading is previewed (htmx) as the editor types; the preview also
+    fills start, end, precision and approximate (static/admin-desk/when.js)."""
 
     template_name = "admin/timeline/when_widget.html"
 
@@ -48,10 +66,10 @@ class WhenWidget(forms.TextInput):
         attrs = {
             "size": 50,
             "placeholder": "e.g. late March to early April 2026, on Thursday, 2018년 6월 12일",
-            "hx-get": "../when-preview/",
             "hx-trigger": "input changed delay:300ms, load",
             "hx-target": "#when-preview",
             "hx-include": "[name=when_base]",
+            "autocomplete": "off",
         }
         super().__init__(attrs=attrs, **kwargs)
 
@@ -68,7 +86,7 @@ class EventAdminForm(forms.ModelForm):
         label="Read relative to",
         help_text="Relative dates (“on Thursday”, “late next month”) count from this day: "
         "the cited source's publication date, else today.",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=iso_date_input(),
     )
     loaded_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
@@ -100,6 +118,18 @@ class EventAdminForm(forms.ModelForm):
     def __init__(self, *args, user=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
+        self.fields["when"].widget.attrs["hx-get"] = reverse("admin:timeline_event_when_preview")
+        # One date format in the form: native date inputs, ISO values.
+        for name in ("start", "end"):
+            self.fields[name].widget = iso_date_input()
+        self.fields["when_base"].widget.attrs.update(
+            {
+                "hx-get": reverse("admin:timeline_event_when_preview"),
+                "hx-trigger": "change",
+                "hx-target": "#when-preview",
+                "hx-include": "[name=when]",
+            }
+        )
         self.fields["start"].required = False
         self.fields["end"].required = False
         self.fields["precision"].required = False
@@ -110,9 +140,9 @@ class EventAdminForm(forms.ModelForm):
                 (value, label) for value, label in Publication.choices if value in allowed
             ]
         if self.instance.pk:
-            self.fields["when"].initial = self.instance.date_text
+            self.fields["when"].initial = self.instance.date_text or self.instance.date_display
             self.fields["loaded_version"].initial = self.instance.version
-            self.fields["when_base"].initial = self.cited_publication_date()
+            self.fields["when_base"].initial = self.cited_publication_date() or date.today()
         else:
             self.fields["when_base"].initial = date.today()
 
@@ -210,8 +240,95 @@ class RelationInline(admin.TabularInline):
     verbose_name = "relation to another event"
 
 
+class ReviewedChangeAdmin(SimpleHistoryAdmin):
+    """Saves of live records by people who may not publish become proposed revisions.
+
+    The admin saves the form and its inlines as usual, inside a savepoint; the resulting state
+    is kept as the proposal and the savepoint rolled back, so the live rows (and their history,
+    the caches, the public pages) never see the change.
+    """
+
+    def save_model(self, request, obj, form, change) -> None:
+        if change and services.change_needs_review(user=request.user, obj=obj):
+            request.proposal_savepoint = transaction.savepoint_create()
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        savepoint = getattr(request, "proposal_savepoint", None)
+        if savepoint is None:
+            return
+        obj = form.instance
+        payload = services.snapshot(obj=type(obj).objects.get(pk=obj.pk))
+        transaction.savepoint_rollback(savepoint)
+        request.proposal_savepoint = None
+        live = type(obj).objects.get(pk=obj.pk)
+        if payload == services.snapshot(obj=live):
+            request.proposal = None
+        else:
+            request.proposal = services.propose_revision(
+                obj=live, payload=payload, user=request.user
+            )
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        if getattr(request, "proposal", False):
+            return [{"changed": {"fields": ["proposed a change for review"]}}]
+        return super().construct_change_message(request, form, formsets, add)
+
+    def response_change(self, request, obj):
+        if not hasattr(request, "proposal"):
+            return super().response_change(request, obj)
+        opts = obj._meta
+        if request.proposal is None:
+            self.message_user(request, "Nothing changed.", messages.INFO)
+        else:
+            self.message_user(
+                request,
+                format_html(
+                    "Your change to “{}” was sent for review. The published version stays "
+                    'on the site until a reviewer approves it. <a href="{}">See the proposal</a>.',
+                    obj,
+                    reverse("admin:timeline_proposedrevision_review", args=[request.proposal.pk]),
+                ),
+                messages.SUCCESS,
+            )
+        return HttpResponseRedirect(
+            reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            obj = self.get_object(request, object_id)
+            if obj is not None:
+                for revision in services.pending_revisions(obj=obj):
+                    mine = revision.submitted_by_id == request.user.pk
+                    self.message_user(
+                        request,
+                        format_html(
+                            '{} proposed a change on {} that awaits review: <a href="{}">{}</a>.{}',
+                            "You" if mine else (revision.submitted_by or "Someone"),
+                            f"{revision.submitted_at:%d %b %Y %H:%M} UTC",
+                            reverse("admin:timeline_proposedrevision_review", args=[revision.pk]),
+                            "see the proposal",
+                            " This form shows the published version; saving it again replaces "
+                            "your proposal."
+                            if mine
+                            else "",
+                        ),
+                        messages.WARNING,
+                    )
+                if not editorial.can_publish(request.user) and services.is_live(obj=obj):
+                    self.message_user(
+                        request,
+                        "This record is live: your changes will be sent to a reviewer and "
+                        "appear on the site once approved.",
+                        messages.INFO,
+                    )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
 @admin.register(Event)
-class EventAdmin(SimpleHistoryAdmin):
+class EventAdmin(ReviewedChangeAdmin):
     form = EventAdminForm
     list_display = [
         "date_display",
@@ -259,7 +376,7 @@ class EventAdmin(SimpleHistoryAdmin):
     ]
 
     class Media:
-        js = [HTMX_JS]
+        js = [HTMX_JS, "admin-desk/when.js"]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form_class = super().get_form(request, obj, change=change, **kwargs)
@@ -328,25 +445,14 @@ class EventAdmin(SimpleHistoryAdmin):
     # -- workflow actions ------------------------------------------------------------------
 
     def transition(self, request, queryset, target: str, verb: str) -> None:
-        moved, refused = 0, []
-        with transaction.atomic():
-            ids = list(queryset.values_list("pk", flat=True))
-            for event in Event.objects.select_for_update().filter(pk__in=ids):
-                if editorial.may_transition(request.user, current=event.publication, target=target):
-                    if event.publication != target:
-                        event.publication = target
-                        event.updated_by = request.user
-                        event.save()
-                        moved += 1
-                else:
-                    refused.append(event.title)
-        if moved:
-            self.message_user(request, f"{moved} event(s) {verb}.", messages.SUCCESS)
-        if refused:
+        result = services.event_transition(events=queryset, target=target, user=request.user)
+        if result.moved:
+            self.message_user(request, f"{len(result.moved)} event(s) {verb}.", messages.SUCCESS)
+        if result.refused:
             self.message_user(
                 request,
                 f"Not {verb} (not allowed from their state or for your role): "
-                + "; ".join(refused),
+                + "; ".join(event.title for event in result.refused),
                 messages.ERROR,
             )
 
@@ -402,16 +508,30 @@ class EventAdmin(SimpleHistoryAdmin):
         return custom + super().get_urls()
 
     def when_preview(self, request: HttpRequest, object_id: str | None = None) -> HttpResponse:
-        text = request.GET.get("when", "").strip()
-        base = parse_span(request.GET.get("when_base", ""), base=date.today())
-        span = parse_span(text, base=base.start if base else date.today()) if text else None
+        text = request.GET.get("when", "").strip()[:200]
+        base = parse_iso_date(request.GET.get("when_base", "").strip()) or date.today()
+        span = parse_span(text, base=base) if text else None
         if not text:
-            message, css = "", ""
-        elif span is None:
-            message, css = f"Not readable as a date: “{text}”", "errornote"
-        else:
-            message, css = when_summary(span), "when-ok"
-        return HttpResponse(format_html('<span class="{}">{}</span>', css, message))
+            return HttpResponse("")
+        if span is None:
+            return HttpResponse(
+                format_html(
+                    '<span class="errornote">Not readable as a date: “{}”. Try e.g. “12 June '
+                    "2018”, “June 2018”, “27–28 February 2019”.</span>",
+                    text,
+                )
+            )
+        return HttpResponse(
+            format_html(
+                '<span class="when-ok" data-start="{}" data-end="{}" data-precision="{}" '
+                'data-approximate="{}">Will be stored as {}</span>',
+                span.start.isoformat(),
+                span.end.isoformat(),
+                span.precision.value,
+                "true" if span.approximate else "false",
+                when_summary(span),
+            )
+        )
 
     def import_article(self, request: HttpRequest) -> HttpResponse:
         if not self.has_add_permission(request):
@@ -584,7 +704,7 @@ class ActorAdminForm(forms.ModelForm):
 
 
 @admin.register(Actor)
-class ActorAdmin(SimpleHistoryAdmin):
+class ActorAdmin(ReviewedChangeAdmin):
     form = ActorAdminForm
     list_display = ["name", "kind", "country", "alias_list"]
     list_filter = ["kind", "country"]
@@ -604,7 +724,7 @@ class ActorAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(SimpleHistoryAdmin):
+class SourceAdmin(ReviewedChangeAdmin):
     list_display = ["title", "ai_marker", "publisher", "published_on", "language", "kind"]
     list_filter = ["ai_generated", "kind", "language"]
     search_fields = ["title", "publisher", "url"]
@@ -620,3 +740,120 @@ class SourceAdmin(SimpleHistoryAdmin):
 class TagAdmin(admin.ModelAdmin):
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+class SendBackForm(forms.Form):
+    comment = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text="Required to send back: what the editor should change.",
+    )
+
+
+@admin.register(ProposedRevision)
+class ProposedRevisionAdmin(admin.ModelAdmin):
+    """The review queue: proposed changes to live records, each reviewed as a diff."""
+
+    list_display = ["review_link", "kind_of_record", "submitted_by", "submitted_at", "state"]
+    list_filter = ["state", "content_type"]
+    list_select_related = ["submitted_by", "content_type"]
+    search_fields = ["label"]
+
+    def has_module_permission(self, request) -> bool:
+        return request.user.is_active and request.user.is_staff
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return request.user.is_active and request.user.is_staff
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        if not request.GET:
+            return HttpResponseRedirect(request.path + "?state__exact=pending")
+        return super().changelist_view(request, extra_context)
+
+    @admin.display(description="Change to", ordering="label")
+    def review_link(self, obj: ProposedRevision) -> str:
+        url = reverse("admin:timeline_proposedrevision_review", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, obj.label)
+
+    @admin.display(description="Record", ordering="content_type")
+    def kind_of_record(self, obj: ProposedRevision) -> str:
+        return str(obj.content_type.name).capitalize()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        return HttpResponseRedirect(
+            reverse("admin:timeline_proposedrevision_review", args=[object_id])
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:revision_id>/review/",
+                self.admin_site.admin_view(self.review),
+                name="timeline_proposedrevision_review",
+            ),
+            *super().get_urls(),
+        ]
+
+    def review(self, request: HttpRequest, revision_id: int) -> HttpResponse:
+        revision = ProposedRevision.objects.filter(pk=revision_id).first()
+        if revision is None or not self.has_view_permission(request):
+            raise Http404("No such proposal.")
+        may_review = editorial.can_publish(request.user)
+        form = SendBackForm(request.POST or None)
+        if request.method == "POST":
+            if not may_review:
+                raise PermissionDenied
+            try:
+                if "approve" in request.POST:
+                    obj = services.approve_revision(revision=revision, user=request.user)
+                    self.message_user(
+                        request, f"Approved: “{obj}” is updated on the site.", messages.SUCCESS
+                    )
+                    return HttpResponseRedirect(
+                        reverse("admin:timeline_proposedrevision_changelist")
+                    )
+                if "send_back" in request.POST and form.is_valid():
+                    services.send_back_revision(
+                        revision=revision, user=request.user, comment=form.cleaned_data["comment"]
+                    )
+                    self.message_user(
+                        request,
+                        f"Sent back to {revision.submitted_by or 'its author'}; "
+                        "the live version is unchanged.",
+                        messages.SUCCESS,
+                    )
+                    return HttpResponseRedirect(
+                        reverse("admin:timeline_proposedrevision_changelist")
+                    )
+            except services.RevisionError as error:
+                self.message_user(request, str(error), messages.ERROR)
+                revision.refresh_from_db()
+        try:
+            changes, parts = services.revision_diff(revision=revision)
+            target_url = reverse(
+                f"admin:timeline_{revision.content_type.model}_change", args=[revision.object_id]
+            )
+        except services.RevisionError as error:
+            changes, parts, target_url = [], [], None
+            self.message_user(request, str(error), messages.WARNING)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Review: {revision.label}",
+            "revision": revision,
+            "changes": changes,
+            "parts": parts,
+            "target_url": target_url,
+            "form": form,
+            "may_review": may_review and revision.state == RevisionState.PENDING,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/timeline/proposedrevision/review.html", context)

@@ -539,3 +539,57 @@ class WorkSlot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} #{self.number}"
+
+
+class RevisionState(models.TextChoices):
+    PENDING = "pending", "Awaiting review"
+    APPROVED = "approved", "Approved"
+    SENT_BACK = "sent_back", "Sent back"
+    SUPERSEDED = "superseded", "Replaced by a newer proposal"
+
+
+class ProposedRevision(models.Model):
+    """A change to a live record (a published event, or an actor or source that published
+    events show), kept aside until a reviewer approves it.
+
+    `payload` is the whole proposed state (fields and, for events, participants, citations,
+    relations and tags) in the form `timeline.services.editorial.snapshot` writes; the live row
+    is untouched until approval.
+    """
+
+    State = RevisionState
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.CASCADE, related_name="+"
+    )
+    object_id = models.PositiveBigIntegerField()
+    label = models.CharField(max_length=300, help_text="The record's title when proposed.")
+    payload = models.JSONField()
+    # The live state the proposal was made against: approval is refused if it moved since.
+    base_snapshot = models.JSONField()
+    state = models.CharField(
+        max_length=20, choices=RevisionState.choices, default=RevisionState.PENDING
+    )
+    note = models.TextField(blank=True, help_text="What the editor changed and why.")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    comment = models.TextField(blank=True, help_text="The reviewer's reason for sending it back.")
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        indexes = [
+            models.Index(fields=["state", "content_type", "object_id"], name="revision_target"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=check_in("state", RevisionState), name="revision_state_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Proposed change to “{self.label}”"

@@ -1,0 +1,10 @@
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("timeline", "0006_editorial_proposed_revisions"),
+        ("timeline", "0007_merge_record_readpath_harden"),
+    ]
+
+    operations = []
