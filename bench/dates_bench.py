@@ -1,4 +1,5 @@
-"""How long parse_span takes per phrase, cold and after warm-up, against dateparser alone.
+"""How long parse_span takes per phrase, cold and after warm-up, against dateparser alone;
+then Korean news phrases and the Korean display (display -> parse_span round trip).
 
 Run: make bench-dates (prints figures; no assertions).
 """
@@ -36,6 +37,18 @@ PHRASES = [
     "27 février 2019",
 ]
 ROUNDS = 200
+KOREAN_NEWS = [
+    "12일",
+    "지난 10일",
+    "오는 15일",
+    "지난해 11월",
+    "올해 11월 초",
+    "다음 달 말",
+    "지난 화요일",
+    "2019년 2월 27~28일",
+    "2026년 3월 하순~4월 초순",
+    "2025년 4분기",
+]
 
 
 def timed(function, text):
@@ -62,6 +75,33 @@ def main() -> None:
     base_p50 = statistics.median(baseline)
     print(f"  dateparser.parse alone, warm p50:    {base_p50:8.3f} ms")
     print(f"  ratio parse_span / dateparser.parse: {statistics.median(warm) / base_p50:8.2f}x")
+    korean_news()
+
+
+def korean_news() -> None:
+    if "direction" not in parse_span.__code__.co_varnames:
+        print("Korean news phrases: not supported by this version")
+        return
+    read = [parse_span(p, base=BASE) for p in KOREAN_NEWS]
+    warm = [
+        timed(lambda t: parse_span(t, base=BASE), p) for _ in range(ROUNDS) for p in KOREAN_NEWS
+    ]
+    print(f"Korean news phrases ({len(KOREAN_NEWS)} x {ROUNDS} rounds), all read: {all(read)}")
+    print(f"  warm p50:                            {statistics.median(warm):8.3f} ms")
+    print(f"  warm p95:                            {statistics.quantiles(warm, n=20)[18]:8.3f} ms")
+    spans = [span for span in read if span]
+    english = [timed(lambda s: s.display(), s) for _ in range(ROUNDS) for s in spans]
+    korean = [timed(lambda s: s.display(language="ko"), s) for _ in range(ROUNDS) for s in spans]
+    trip = [
+        timed(lambda s: parse_span(s.display(language="ko"), base=BASE), s)
+        for _ in range(ROUNDS)
+        for s in spans
+    ]
+    ratio = statistics.median(korean) / statistics.median(english)
+    print(f"  display(), English p50:              {statistics.median(english):8.4f} ms")
+    print(f"  display(language='ko') p50:          {statistics.median(korean):8.4f} ms")
+    print(f"  ratio Korean / English display:      {ratio:8.2f}x")
+    print(f"  Korean display -> parse_span p50:    {statistics.median(trip):8.3f} ms")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """timeline.dates: text as people write it in, an honest span out."""
 
 import os
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from hypothesis import given, settings
@@ -217,6 +217,58 @@ def test_start_never_after_end_and_display_reads_back(text, base):
     assert parse_span(span.display(), base=base) == span
 
 
+korean_single = st.one_of(
+    st.builds(lambda y, m, d: f"{y}년 {m}월 {d}일", years, st.integers(1, 12), days),
+    st.builds(lambda y, m: f"{y}년 {m}월", years, st.integers(1, 12)),
+    st.builds(
+        lambda y, m, q: f"{y}년 {m}월 {q}",
+        years,
+        st.integers(1, 12),
+        st.sampled_from(["초순", "중순", "하순", "초", "말"]),
+    ),
+    st.builds(lambda y, q: f"{y}년 {q}", years, st.sampled_from(["초", "중반", "말"])),
+    st.builds(lambda y, n: f"{y}년 {n}분기", years, st.integers(1, 4)),
+    st.builds(lambda s, a: f"{s}{a}", st.sampled_from(["2019년 6월", "2020년"]), st.just("경")),
+)
+korean_phrases = st.one_of(
+    korean_single,
+    st.builds(lambda a, b: f"{a}~{b}", korean_single, korean_single),
+    st.builds(lambda y, m, a, b: f"{y}년 {m}월 {a}~{b}일", years, st.integers(1, 12), days, days),
+)
+
+
+@settings(
+    max_examples=int(os.environ.get("HYPOTHESIS_EXAMPLES", "300")),
+    deadline=None,
+    derandomize=not os.environ.get("HYPOTHESIS_EXAMPLES"),  # CI: same examples every run
+)
+@given(text=st.one_of(phrases, korean_phrases), base=bases)
+def test_korean_display_reads_back_as_the_same_span(text, base):
+    span = parse_span(text, base=base)
+    if span is None:
+        return
+    korean = span.display(language="ko")
+    assert parse_span(korean, base=base) == span, korean
+    # Read against a base decades away too: the Korean display always writes its year.
+    assert parse_span(korean, base=date(1900, 1, 1)) == span, korean
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(
+    start=st.dates(min_value=date(1950, 1, 1), max_value=date(2040, 12, 31)),
+    length=st.integers(min_value=0, max_value=800),
+    precision=st.sampled_from(list(Precision)),
+    approximate=st.booleans(),
+)
+def test_any_span_displays_in_korean_as_text_that_reads_back(start, length, precision, approximate):
+    """Spans parse_span did not produce (odd lengths, odd precisions) still read back."""
+    span = DateSpan(start, start + timedelta(days=length), precision, approximate)
+    english = parse_span(span.display(), base=start)
+    korean = parse_span(span.display(language="ko"), base=start)
+    if english is not None:  # the Korean display is at least as faithful as the English
+        assert korean == english
+
+
 @settings(
     max_examples=int(os.environ.get("HYPOTHESIS_EXAMPLES", "300")),
     deadline=None,
@@ -233,3 +285,135 @@ def test_mixed_precision_ends_within_one_month_are_refused():
     assert parse_span("early March to mid March 2026", base=BASE) == DateSpan(
         date(2026, 3, 1), date(2026, 3, 20), Precision.MONTH, True
     )
+
+
+# Korean display: what a Korean reader sees ----------------------------------------------------
+
+KOREAN_DISPLAY = [
+    (DateSpan(date(2018, 6, 12), date(2018, 6, 12), D), "2018년 6월 12일"),
+    (DateSpan(date(2019, 2, 27), date(2019, 2, 28), D), "2019년 2월 27~28일"),
+    (DateSpan(date(2018, 6, 1), date(2018, 6, 30), M), "2018년 6월"),
+    (DateSpan(date(2026, 3, 21), date(2026, 4, 10), M, True), "2026년 3월 하순~4월 초순"),
+    (DateSpan(date(2018, 6, 11), date(2018, 6, 20), M, True), "2018년 6월 중순"),
+    (DateSpan(date(2026, 11, 1), date(2026, 11, 10), M, True), "2026년 11월 초순"),
+    (DateSpan(date(2025, 10, 1), date(2025, 12, 31), Q), "2025년 4분기"),
+    (DateSpan(date(2026, 1, 1), date(2026, 6, 30), Q), "2026년 1~2분기"),
+    (DateSpan(date(2025, 10, 1), date(2026, 3, 31), Q), "2025년 4분기~2026년 1분기"),
+    (DateSpan(date(2019, 1, 1), date(2019, 12, 31), Y), "2019년"),
+    (DateSpan(date(2018, 1, 1), date(2019, 12, 31), Y), "2018~2019년"),
+    (DateSpan(date(2019, 1, 1), date(2019, 4, 30), Y, True), "2019년 초"),
+    (DateSpan(date(2019, 5, 1), date(2019, 8, 31), Y, True), "2019년 중반"),
+    (DateSpan(date(2019, 9, 1), date(2019, 12, 31), Y, True), "2019년 말"),
+    (DateSpan(date(2018, 9, 1), date(2019, 4, 30), Y, True), "2018년 말~2019년 초"),
+    (DateSpan(date(2018, 6, 12), date(2018, 6, 12), D, True), "2018년 6월 12일경"),
+    (DateSpan(date(2018, 6, 1), date(2018, 6, 30), M, True), "2018년 6월경"),
+    (DateSpan(date(2019, 1, 1), date(2019, 12, 31), Y, True), "2019년경"),
+    (DateSpan(date(2018, 6, 1), date(2018, 8, 31), M, True), "2018년 6~8월 무렵"),
+    (DateSpan(date(2026, 2, 23), date(2026, 3, 1), W), "2026년 2월 23일 주"),
+    (DateSpan(date(2026, 2, 23), date(2026, 3, 15), W), "2026년 2월 23일 주~2026년 3월 9일 주"),
+    (DateSpan(date(2026, 2, 23), date(2026, 3, 1), W, True), "2026년 2월 23일 주 무렵"),
+    (DateSpan(date(2018, 6, 1), date(2019, 2, 28), M), "2018년 6월~2019년 2월"),
+    (DateSpan(date(2018, 6, 1), date(2018, 9, 30), M), "2018년 6~9월"),
+    (DateSpan(date(2025, 10, 31), date(2025, 11, 1), D), "2025년 10월 31일~11월 1일"),
+    (DateSpan(date(2018, 12, 31), date(2019, 1, 1), D), "2018년 12월 31일~2019년 1월 1일"),
+    (DateSpan(date(2018, 6, 12), date(2019, 12, 31), Y), "2018년 6월 12일~2019년"),
+]
+
+
+@pytest.mark.parametrize("span, text", KOREAN_DISPLAY)
+def test_korean_display(span, text):
+    assert span.display(language="ko") == text
+    assert parse_span(text, base=BASE) == span
+    assert parse_span(text, base=date(1970, 1, 1)) == span
+
+
+def test_display_defaults_to_english_and_takes_a_language_tag():
+    span = DateSpan(date(2018, 6, 12), date(2018, 6, 12), D)
+    assert span.display() == span.display(language="en") == "12 June 2018"
+    assert span.display(language="ko-KR") == "2018년 6월 12일"
+
+
+# Korean news dates, read against the article's date ------------------------------------------
+
+NEWS_BASE = date(2026, 3, 12)  # a Thursday
+KOREAN_NEWS = [
+    ("12일", "2026-03-12", "2026-03-12", D, False),
+    ("3일", "2026-03-03", "2026-03-03", D, False),
+    ("15일", "2026-02-15", "2026-02-15", D, False),  # still ahead: the month before
+    ("오는 15일", "2026-03-15", "2026-03-15", D, False),
+    ("오는 5일", "2026-04-05", "2026-04-05", D, False),
+    ("지난 10일", "2026-03-10", "2026-03-10", D, False),
+    ("지난 20일", "2026-02-20", "2026-02-20", D, False),
+    ("이번 20일", "2026-03-20", "2026-03-20", D, False),
+    ("지난해", "2025-01-01", "2025-12-31", Y, False),
+    ("작년", "2025-01-01", "2025-12-31", Y, False),
+    ("올해", "2026-01-01", "2026-12-31", Y, False),
+    ("내년", "2027-01-01", "2027-12-31", Y, False),
+    ("지난달", "2026-02-01", "2026-02-28", M, False),
+    ("이달", "2026-03-01", "2026-03-31", M, False),
+    ("다음 달", "2026-04-01", "2026-04-30", M, False),
+    ("다음 달 말", "2026-04-21", "2026-04-30", M, True),
+    ("내달 초", "2026-04-01", "2026-04-10", M, True),
+    ("올해 11월 초", "2026-11-01", "2026-11-10", M, True),
+    ("지난해 11월", "2025-11-01", "2025-11-30", M, False),
+    ("내년 1월 20일", "2027-01-20", "2027-01-20", D, False),
+    ("지난달 28일", "2026-02-28", "2026-02-28", D, False),
+    ("올해 말", "2026-09-01", "2026-12-31", Y, True),
+    ("올해 상반기", "2026-01-01", "2026-06-30", Q, False),
+    ("지난 화요일", "2026-03-10", "2026-03-10", D, False),
+    ("지난 목요일", "2026-03-05", "2026-03-05", D, False),
+    ("오는 금요일", "2026-03-13", "2026-03-13", D, False),
+    ("오는 목요일", "2026-03-19", "2026-03-19", D, False),
+    ("지난주", "2026-03-02", "2026-03-08", W, False),
+    ("다음 주", "2026-03-16", "2026-03-22", W, False),
+    ("지난주 화요일", "2026-03-03", "2026-03-03", D, False),
+    ("어제", "2026-03-11", "2026-03-11", D, False),
+    ("이날", "2026-03-12", "2026-03-12", D, False),
+    ("10~11일", "2026-03-10", "2026-03-11", D, False),
+    ("지난달 하순~이달 초순", "2026-02-21", "2026-03-10", M, True),
+]
+
+
+@pytest.mark.parametrize("text, start, end, precision, approximate", KOREAN_NEWS)
+def test_korean_news_date_is_read_against_the_article_date(
+    text, start, end, precision, approximate
+):
+    span = parse_span(text, base=NEWS_BASE)
+    assert span is not None, f"{text!r} was not read"
+    assert (span.start.isoformat(), span.end.isoformat()) == (start, end)
+    assert span.precision == precision
+    assert span.approximate is approximate
+
+
+def test_a_bare_day_in_a_sentence_about_plans_is_still_ahead():
+    assert parse_span("15일", base=NEWS_BASE, direction="future").start == date(2026, 3, 15)
+    assert parse_span("5일", base=NEWS_BASE, direction="future").start == date(2026, 4, 5)
+
+
+# The direction the text gives ----------------------------------------------------------------
+
+DIRECTED = [
+    # text, base, direction, expected start, expected end
+    ("early November", date(2026, 3, 4), "future", "2026-11-01", "2026-11-10"),
+    ("early November", date(2026, 3, 4), "nearest", "2025-11-01", "2025-11-10"),
+    ("early November", date(2026, 3, 4), "past", "2025-11-01", "2025-11-10"),
+    ("December", date(2026, 1, 10), "future", "2026-12-01", "2026-12-31"),
+    ("March", date(2026, 3, 4), "future", "2026-03-01", "2026-03-31"),
+    ("late April", date(2026, 3, 4), "future", "2026-04-21", "2026-04-30"),
+    ("Thursday", date(2026, 3, 4), "past", "2026-02-26", "2026-02-26"),
+    ("Thursday", date(2026, 3, 4), "future", "2026-03-05", "2026-03-05"),
+    ("on Tuesday", date(2026, 3, 4), "future", "2026-03-10", "2026-03-10"),
+    ("on Tuesday", date(2026, 3, 4), "past", "2026-03-03", "2026-03-03"),
+    ("11월 초", date(2026, 3, 4), "future", "2026-11-01", "2026-11-10"),
+]
+
+
+@pytest.mark.parametrize("text, base, direction, start, end", DIRECTED)
+def test_direction_decides_where_a_yearless_date_lies(text, base, direction, start, end):
+    span = parse_span(text, base=base, direction=direction)
+    assert (span.start.isoformat(), span.end.isoformat()) == (start, end)
+
+
+def test_an_unknown_direction_is_a_programming_error():
+    with pytest.raises(ValueError, match="direction"):
+        parse_span("June 2018", direction="sideways")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import calendar
 import re
 import unicodedata
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -22,6 +23,9 @@ from dateparser.date import DateDataParser
 from django.db import models
 
 MAX_INPUT_LENGTH = 200
+DIRECTIONS = ("nearest", "future", "past")
+# The direction of the parse_span call in progress (read deep in the year-less resolution).
+_DIRECTION: ContextVar[str] = ContextVar("date_direction", default="nearest")
 # English names, whatever the process locale.
 MONTH_NAMES = [
     "",
@@ -81,7 +85,10 @@ class DateSpan:
             raise ValueError(f"a span cannot end ({self.end}) before it starts ({self.start})")
         object.__setattr__(self, "precision", Precision(self.precision))
 
-    def display(self) -> str:
+    def display(self, *, language: str = "en") -> str:
+        """The span as a reader of `language` writes it ("en" or "ko"); parse_span reads it back."""
+        if language.lower().startswith("ko"):
+            return _display_ko(self)
         return _display(self)
 
     def overlaps(self, other: DateSpan) -> bool:
@@ -96,21 +103,31 @@ def parse_span(
     *,
     base: date | None = None,
     languages: list[str] | tuple[str, ...] | None = None,
+    direction: str = "nearest",
 ) -> DateSpan | None:
     """Read `text` as a span of dates, relative to `base` (default: today).
+
+    `direction` says where a date without a year lies from `base`: "nearest" (a date field),
+    "future" (text about plans: "in early November" in a March article is this November) or
+    "past" (a report of what happened: "on Thursday" in a Wednesday article is last week's).
 
     Returns None for anything that is not a date, an impossible date, an inverted range or empty
     text. It never raises on user input.
     """
+    if direction not in DIRECTIONS:  # a programming error, not user input
+        raise ValueError(f"direction must be one of {DIRECTIONS}, not {direction!r}")
     if not isinstance(text, str):
         return None
     base = base or date.today()
     if isinstance(base, datetime):
         base = base.date()
+    token = _DIRECTION.set(direction)
     try:
         return _parse(text, base=base, languages=tuple(languages) if languages else None)
     except (ValueError, OverflowError, TypeError, KeyError, IndexError, AttributeError):
         return None
+    finally:
+        _DIRECTION.reset(token)
 
 
 # --------------------------------------------------------------------------------------------
@@ -127,7 +144,9 @@ QUALIFIER_PREFIX = re.compile(
     r"|beginning of|the start of|start of)(?:\s*-\s*|\s+)|(mid)(?=[a-z]))",
     re.I,
 )
-QUALIFIER_SUFFIX = re.compile(r"\s*(초순|상순|초|중순|하순|말|上旬|初|中旬|下旬|底|末)$")
+QUALIFIER_SUFFIX = re.compile(
+    r"\s*(초순|상순|초반|초|중순|중반|하순|후반|말|上旬|初|中旬|下旬|底|末)$"
+)
 QUALIFIER_WORDS = {
     "early": "early",
     "beginning of": "early",
@@ -146,6 +165,9 @@ QUALIFIER_WORDS = {
     "上旬": "early",
     "初": "early",
     "중순": "mid",
+    "초반": "early",
+    "중반": "mid",
+    "후반": "late",
     "中旬": "mid",
     "하순": "late",
     "말": "late",
@@ -192,6 +214,40 @@ WEEKDAY = re.compile(
     re.I,
 )
 CHINESE_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4}
+# Korean news dates, read against the article's date ("지난해 11월", "다음 달 말", "오는 15일").
+KO_YEAR_WORD = re.compile(r"^(재작년|지난해|작년|전년|올해|금년|내년|내후년|올)(?=\s|\d|$)\s*")
+KO_YEAR_SHIFT = {
+    "재작년": -2,
+    "지난해": -1,
+    "작년": -1,
+    "전년": -1,
+    "올해": 0,
+    "금년": 0,
+    "올": 0,
+    "내년": 1,
+    "내후년": 2,
+}
+KO_MONTH_WORD = re.compile(r"^(지난\s?달|전달|이번\s?달|이달|금월|다음\s?달|내달)(?=\s|\d|$)\s*")
+KO_DAY_WORDS = {
+    "그제": -2,
+    "그저께": -2,
+    "어제": -1,
+    "전날": -1,
+    "오늘": 0,
+    "이날": 0,
+    "내일": 1,
+    "모레": 2,
+}
+KO_WEEK_OR_WEEKDAY = re.compile(
+    r"^(?:(지난\s?주|이번\s?주|금주|다음\s?주|내주)|(지난|오는|이번))?\s*"
+    r"(?:([월화수목금토일])요일)?$"
+)
+KO_DAY = re.compile(r"^(?:(지난|오는|이번)\s*)?(\d{1,2})\s*[일日]$")
+KO_WEEKDAYS = "월화수목금토일"
+KO_WEEK = re.compile(r"^(.*\d\s*일)\s*(?:의\s*)?주(?:간)?$")
+KO_HALF = re.compile(r"^(?:(\d{4})\s*년\s*)?(상|하)반기$")
+# "27~28일", "1~2분기", "6~9월": one unit written once for both ends.
+KO_COMPACT_RANGE = re.compile(r"(?<!\d)(\d{1,2})\s*~\s*(\d{1,2})\s*(일|월|분기)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -303,10 +359,13 @@ def _parse(text: str, *, base: date, languages: tuple[str, ...] | None) -> DateS
     text = re.sub(r"\b(early|mid|late)-", r"\1 ", text, flags=re.I)
     # ISO dates contain hyphens that are not range separators: rewrite them first.
     text = ISO_DATE.sub(lambda m: "/".join(g for g in m.groups() if g), text)
+    text = KO_COMPACT_RANGE.sub(r"\1\3~\2\3", text)
 
     left, right = _split_range(text)
     if right is None:
         reading = _read_part(left, base=base, languages=languages)
+        if reading is not None and reading.day_only is not None and KO_DAY.match(left):
+            reading = _news_day(reading.day_only, base=base, how="")  # "12일" in a news report
         if reading is None or reading.day_only is not None:
             return None
         if not reading.year_stated:
@@ -341,6 +400,10 @@ def _parse_range(
     right = _read_part(right_text, base=base, languages=languages)
     if left is None or right is None:
         return None
+    if left.day_only is not None and right.day_only is not None:
+        if not (KO_DAY.match(left_text) and KO_DAY.match(right_text)):
+            return None
+        left = _news_day(left.day_only, base=base, how="")  # "12~14일" in a news report
     if left.day_only is not None and right.day_only is not None:
         return None
     # "27–28 February 2019": the bare day takes its month and year from the other end.
@@ -387,7 +450,8 @@ def _day_in_month_of(fragment: _Reading, month_of: date) -> _Reading:
 
 
 def _nearest(reading: _Reading, *, anchor: date) -> _Reading:
-    """The occurrence of a year-less date nearest to `anchor` (an article's own date)."""
+    """The occurrence of a year-less date nearest to `anchor` (an article's own date), or the
+    first one not yet over (direction "future") or the last one already begun ("past")."""
     if reading.relative:
         return reading
     candidates = []
@@ -398,13 +462,29 @@ def _nearest(reading: _Reading, *, anchor: date) -> _Reading:
             continue
     if not candidates:
         raise ValueError("no such date in the years around the base date")
+    direction = _DIRECTION.get()
+    if direction == "future":
+        ahead = [r for r in candidates if r.finish().end >= anchor]
+        if ahead:
+            return ahead[0]
+    elif direction == "past":
+        behind = [r for r in candidates if r.finish().start <= anchor]
+        if behind:
+            return behind[-1]
     return min(candidates, key=lambda r: _distance(r.finish(), anchor))
 
 
 def _nearest_weekday(reading: _Reading, *, anchor: date) -> _Reading:
-    """ "on Thursday" in an article dated Friday is the day before, not six days later."""
-    days = [reading.start + timedelta(days=shift) for shift in (-7, 0, 7)]
-    day = min(days, key=lambda d: abs((d - anchor).days))
+    """ "on Thursday" in an article dated Friday is the day before, not six days later; in a
+    sentence about plans ("will meet on Thursday") it is the coming one."""
+    days = [reading.start + timedelta(days=shift) for shift in (-14, -7, 0, 7, 14)]
+    direction = _DIRECTION.get()
+    if direction == "future":
+        day = min(d for d in days if d >= anchor)
+    elif direction == "past":
+        day = max(d for d in days if d <= anchor)
+    else:
+        day = min(days, key=lambda d: abs((d - anchor).days))
     return _Reading(day, day, Precision.DAY, year_stated=True)
 
 
@@ -461,6 +541,8 @@ def _read_part(text: str, *, base: date, languages: tuple[str, ...] | None) -> _
 
 
 def _read_plain(text: str, *, base: date, languages: tuple[str, ...] | None) -> _Reading | None:
+    if _HANGUL.search(text) and (reading := _korean_reading(text, base=base, languages=languages)):
+        return reading
     if match := YEAR_ONLY.match(text):
         year = int(match.group(1))
         return _Reading(date(year, 1, 1), date(year, 12, 31), Precision.YEAR, year_stated=True)
@@ -503,6 +585,97 @@ def _read_plain(text: str, *, base: date, languages: tuple[str, ...] | None) -> 
             return None
         return _nearest_weekday(reading, anchor=base)
     return _dateparser_reading(text, base=base, languages=languages)
+
+
+_HANGUL = re.compile(r"[\uac00-\ud7af]")
+
+
+def _korean_reading(text: str, *, base: date, languages: tuple[str, ...] | None) -> _Reading | None:
+    """Korean forms dateparser lacks: news words relative to the article's date, weeks, halves."""
+    if match := KO_YEAR_WORD.match(text):
+        year = base.year + KO_YEAR_SHIFT[match.group(1)]
+        rest = text[match.end() :]
+        inner = _read_plain(f"{year}년 {rest}".strip(), base=base, languages=languages)
+        return replace(inner, relative=True, year_stated=True) if inner else None
+    if match := KO_MONTH_WORD.match(text):
+        word = re.sub(r"\s", "", match.group(1))
+        shift = -1 if word in ("지난달", "전달") else 1 if word in ("다음달", "내달") else 0
+        month_index = base.year * 12 + base.month - 1 + shift
+        year, month = divmod(month_index, 12)
+        rest = text[match.end() :]
+        inner = _read_plain(
+            f"{year}년 {month + 1}월 {rest}".strip(), base=base, languages=languages
+        )
+        return replace(inner, relative=True, year_stated=True) if inner else None
+    if text in KO_DAY_WORDS:
+        day = base + timedelta(days=KO_DAY_WORDS[text])
+        return _Reading(day, day, Precision.DAY, year_stated=True, relative=True)
+    if (match := KO_WEEK_OR_WEEKDAY.match(text)) and (match.group(1) or match.group(2)):
+        return _korean_week_or_weekday(match, base=base)
+    if (match := KO_DAY.match(text)) and match.group(1):
+        return _news_day(int(match.group(2)), base=base, how=match.group(1))
+    if match := KO_WEEK.match(text):
+        inner = _read_plain(match.group(1), base=base, languages=languages)
+        if inner is None or inner.precision != Precision.DAY or inner.day_only:
+            return None
+        if not inner.year_stated:
+            inner = _nearest(inner, anchor=base)
+        monday = inner.start - timedelta(days=inner.start.weekday())
+        return _Reading(monday, monday + timedelta(days=6), Precision.WEEK, year_stated=True)
+    if match := KO_HALF.match(text):
+        year = int(match.group(1)) if match.group(1) else base.year
+        first = 1 if match.group(2) == "상" else 7
+        return _Reading(
+            date(year, first, 1),
+            month_end(year, first + 5),
+            Precision.QUARTER,
+            year_stated=bool(match.group(1)),
+        )
+    return None
+
+
+def _korean_week_or_weekday(match: re.Match, *, base: date) -> _Reading:
+    week_word, how, weekday_text = match.groups()
+    monday = base - timedelta(days=base.weekday())
+    if week_word:
+        word = re.sub(r"\s", "", week_word)
+        shift = -1 if word == "지난주" else 1 if word in ("다음주", "내주") else 0
+        monday += timedelta(weeks=shift)
+        if not weekday_text:
+            return _Reading(monday, monday + timedelta(days=6), Precision.WEEK, True, True)
+        day = monday + timedelta(days=KO_WEEKDAYS.index(weekday_text))
+    elif weekday_text is None:
+        raise ValueError("지난/오는 without a day")
+    else:
+        day = monday + timedelta(days=KO_WEEKDAYS.index(weekday_text))
+        # "지난 화요일" is the last Tuesday before the article, "오는 금요일" the next one after.
+        if how == "지난" and day >= base:
+            day -= timedelta(weeks=1)
+        elif how == "오는" and day <= base:
+            day += timedelta(weeks=1)
+    return _Reading(day, day, Precision.DAY, year_stated=True, relative=True)
+
+
+def _news_day(day: int, *, base: date, how: str) -> _Reading:
+    """A day of the month without a month, as Korean (and Chinese) news write it: "12일" is the
+    article's month, or the month before when that day is still ahead; "오는 15일" the next
+    such day, "지난 10일" the last one before the article."""
+    direction = "future" if how == "오는" else "past" if how == "지난" else _DIRECTION.get()
+    if how == "이번":
+        direction = "this month"
+    this_month = base.replace(day=1)
+    previous = (this_month - timedelta(days=1)).replace(day=1)
+    following = month_end(base.year, base.month) + timedelta(days=1)
+    if direction == "this month":
+        month = this_month
+    elif direction == "future":
+        month = this_month if day >= base.day else following
+    elif how == "지난":
+        month = this_month if day < base.day else previous
+    else:
+        month = this_month if day <= base.day else previous
+    resolved = month.replace(day=day)
+    return _Reading(resolved, resolved, Precision.DAY, year_stated=True, relative=True)
 
 
 def _quarter_reading(match: re.Match, *, base: date) -> _Reading:
@@ -661,3 +834,105 @@ def _display_plain(span: DateSpan) -> str:
     if first_form == last_form == "day" and start.month == end.month:
         return f"{start.day}–{end.day} {MONTH_NAMES[end.month]} {end.year}"
     return f"{first} – {last} {end.year}"
+
+
+# --------------------------------------------------------------------------------------------
+# Korean display: "2018년 6월 12일", "2019년 2월 27~28일", "2026년 3월 하순~4월 초순",
+# "2025년 4분기"; every form is one parse_span reads back as the same span.
+
+KO_MONTH_THIRDS = {"early": "초순", "mid": "중순", "late": "하순"}
+KO_YEAR_THIRDS = {"early": "초", "mid": "중반", "late": "말"}
+KO_QUALIFIED = re.compile(r"초|중순|하순|중반|말")
+
+_KoSide = list[tuple[str, str]]  # ("year" | "month" | "rest", text) in reading order
+
+
+def _ko_day(day: date) -> str:
+    return f"{day.year}년 {day.month}월 {day.day}일"
+
+
+def _ko_join(side: _KoSide) -> str:
+    return " ".join(text for _, text in side)
+
+
+def _ko_start(day: date, span: DateSpan) -> tuple[_KoSide, str]:
+    year, month = ("year", f"{day.year}년"), ("month", f"{day.month}월")
+    if span.precision == Precision.YEAR and (day.month, day.day) in YEAR_THIRDS:
+        if span.approximate or (day.month, day.day) == (1, 1):
+            third = YEAR_THIRDS[(day.month, day.day)]
+            return [year, ("rest", KO_YEAR_THIRDS[third])] if third else [year], "year"
+    if span.precision == Precision.QUARTER and day.day == 1 and day.month % 3 == 1:
+        return [year, ("rest", f"{(day.month + 2) // 3}분기")], "quarter"
+    if span.precision in (Precision.MONTH, Precision.QUARTER, Precision.YEAR):
+        if day.day == 1:
+            return [year, month], "month"
+        if span.approximate and day.day in (11, 21) and span.precision == Precision.MONTH:
+            third = "mid" if day.day == 11 else "late"
+            return [year, month, ("rest", KO_MONTH_THIRDS[third])], "month"
+    return [year, month, ("rest", f"{day.day}일")], "day"
+
+
+def _ko_end(day: date, span: DateSpan) -> tuple[_KoSide, str]:
+    year, month = ("year", f"{day.year}년"), ("month", f"{day.month}월")
+    last = calendar.monthrange(day.year, day.month)[1]
+    if span.precision == Precision.YEAR and (day.month, day.day) in YEAR_THIRD_ENDS:
+        if span.approximate or (day.month, day.day) == (12, 31):
+            third = YEAR_THIRD_ENDS[(day.month, day.day)]
+            return [year, ("rest", KO_YEAR_THIRDS[third])] if third else [year], "year"
+    if span.precision == Precision.QUARTER and day.day == last and day.month % 3 == 0:
+        return [year, ("rest", f"{day.month // 3}분기")], "quarter"
+    if span.precision in (Precision.MONTH, Precision.QUARTER, Precision.YEAR):
+        if day.day == last:
+            return [year, month], "month"
+        if span.approximate and day.day in (10, 20) and span.precision == Precision.MONTH:
+            third = "early" if day.day == 10 else "mid"
+            return [year, month, ("rest", KO_MONTH_THIRDS[third])], "month"
+    return [year, month, ("rest", f"{day.day}일")], "day"
+
+
+def _display_ko(span: DateSpan) -> str:
+    text, is_range = _display_ko_plain(span)
+    if span.approximate and not KO_QUALIFIED.search(text):
+        # "경" sits on a single date ("6월 12일경"); a range or a week reads better with "무렵".
+        return f"{text} 무렵" if is_range or text.endswith("주") else f"{text}경"
+    return text
+
+
+def _display_ko_plain(span: DateSpan) -> tuple[str, bool]:
+    start, end = span.start, span.end
+    if qualified := _single_qualified(span):
+        word = qualified.split()[0]
+        if span.precision == Precision.MONTH:
+            return f"{start.year}년 {start.month}월 {KO_MONTH_THIRDS[word]}", False
+        return f"{start.year}년 {KO_YEAR_THIRDS[word]}", False
+    if span.precision == Precision.QUARTER and _quarter_label(span):
+        first, last = (start.month + 2) // 3, end.month // 3
+        if (start.year, first) == (end.year, last):
+            return f"{start.year}년 {first}분기", False
+        if start.year == end.year:
+            return f"{start.year}년 {first}~{last}분기", True
+        return f"{start.year}년 {first}분기~{end.year}년 {last}분기", True
+    if span.precision == Precision.WEEK and start.weekday() == 0 and end.weekday() == 6:
+        if (end - start).days == 6:
+            return f"{_ko_day(start)} 주", False
+        return f"{_ko_day(start)} 주~{_ko_day(end - timedelta(days=6))} 주", True
+    first, first_form = _ko_start(start, span)
+    last, last_form = _ko_end(end, span)
+    if first_form == last_form == "year" and len(first) == len(last) == 1:
+        if start.year == end.year:
+            return f"{start.year}년", False
+        return f"{start.year}~{end.year}년", True
+    # "2019년 ~ 2019년 중반" would end after its second third; "초" and "말" say the same span.
+    if first_form == "year" and len(first) == 1 and span.approximate and start.year == end.year:
+        first = [*first, ("rest", KO_YEAR_THIRDS["early"])]
+    if last_form == "year" and len(last) == 1 and span.approximate and start.year == end.year:
+        last = [*last, ("rest", KO_YEAR_THIRDS["late"])]
+    if {"year", "quarter"} & {first_form, last_form} or start.year != end.year:
+        return f"{_ko_join(first)}~{_ko_join(last)}", True
+    if first == last:
+        return _ko_join(first), False
+    if first_form == last_form == "day" and start.month == end.month:
+        return f"{start.year}년 {start.month}월 {start.day}~{end.day}일", True
+    if len(first) == len(last) == 2 and first_form == last_form == "month":
+        return f"{start.year}년 {start.month}~{end.month}월", True
+    return f"{_ko_join(first)}~{_ko_join(last[1:])}", True
