@@ -162,3 +162,21 @@ def test_the_events_the_record_lacked_are_there(curated):
         if kind:
             matches = matches.filter(kind=kind)
         assert matches.exists(), (year, month, kind)
+
+
+def test_accounts_are_shown_strongest_first(curated, client):
+    from timeline.filters import published_event
+
+    mixed = 0
+    for slug in Event.objects.published().values_list("slug", flat=True)[:200]:
+        event = published_event(slug)
+        ranks = [SourceKind.rank(c.source.kind) for c in event.citations.all()]
+        assert ranks == sorted(ranks), slug
+        mixed += len(set(ranks)) > 1
+    assert mixed > 10
+    # and the page lists them in that order: the strong account before the seed's
+    html = client.get(
+        Event.objects.get(slug="2026-01-14-kim-yo-jong-apology-demand").get_absolute_url()
+    )
+    text = html.content.decode()
+    assert text.index("KBS World") < text.index("AI-generated</span>")

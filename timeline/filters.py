@@ -268,7 +268,7 @@ def with_related(events: QuerySet) -> QuerySet:
         ),
         Prefetch(
             "citations",
-            queryset=Citation.objects.select_related("source", "speaker").order_by("id"),
+            queryset=Citation.objects.select_related("source", "speaker").strongest_first(),
         ),
         "tags",
     )
