@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTHON_FOR_VENV := $(shell bin/find-python)
 
-.PHONY: run test lint format check migrations-check install install-dev clean bench-dates bench bench-fuzz bench-counts
+.PHONY: run test lint format check migrations-check record-check browser-deps install install-dev clean bench-dates bench bench-fuzz bench-counts
 
 $(BIN)/python:
 	@if [ -z "$(PYTHON_FOR_VENV)" ]; then \
@@ -54,6 +54,17 @@ check: install-dev
 migrations-check: install-dev
 	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
 
+# The shipped record, loaded into a fresh database, meets the source policy.
+record-check: install-dev
+	@db="$$(mktemp -d)/record.sqlite3"; \
+	DEBUG=true DATABASE_URL="sqlite:///$$db" $(BIN)/python manage.py migrate --no-input -v0 && \
+	DEBUG=true DATABASE_URL="sqlite:///$$db" $(BIN)/python manage.py load_curated && \
+	DEBUG=true DATABASE_URL="sqlite:///$$db" $(BIN)/python manage.py check_record
+
+# Debian's Chromium for the browser tests (apt-get; root or sudo).
+browser-deps:
+	bin/ensure-chromium
+
 bench-dates: install-dev
 	DEBUG=true $(BIN)/python bench/dates_bench.py
 
@@ -71,7 +82,7 @@ bench: install-dev
 
 # A few thousand schemathesis-generated requests against a live server (CI runs ~300).
 bench-fuzz: install-dev
-	SCHEMATHESIS_EXAMPLES=400 $(BIN)/pytest -q -p no:cacheprovider tests/test_api_schema.py -k generated -s
+	SCHEMATHESIS_EXAMPLES=400 $(BIN)/pytest -q -p no:cacheprovider -m fuzz tests/test_api_schema.py -k generated -s
 
 # The timeline's counts at 1 000 000 events: one scan vs a query per facet, deferred vs inline.
 bench-counts: install-dev
