@@ -6,6 +6,7 @@ class TimelineConfig(AppConfig):
     verbose_name = "Korean Peninsula diplomacy timeline"
 
     def ready(self) -> None:
-        from timeline.caching import connect_signals
+        from timeline import caching, rendering
 
-        connect_signals()
+        caching.connect_signals()
+        rendering.connect_signals()

@@ -20,6 +20,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils.text import slugify
 
+from timeline import rendering
 from timeline.dates import Precision, parse_span
 from timeline.models import (
     Actor,
@@ -245,6 +246,7 @@ def load_events(path: Path, report: LoadReport) -> None:
         write_event_rows(rows, report=report, actors=actors, publication=Publication.PUBLISHED)
 
 
+@rendering.batched()
 def write_event_rows(
     rows: list[tuple[int, dict[str, str]]],
     *,
@@ -353,6 +355,7 @@ def check_seed_document(document: dict, *, file_name: str, known_events: set[str
     return errors
 
 
+@rendering.batched()
 def load_seed_articles(path: Path, report: LoadReport) -> None:
     try:
         document = json.loads(path.read_text(encoding="utf-8"))

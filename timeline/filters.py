@@ -240,16 +240,19 @@ def with_related(events: QuerySet) -> QuerySet:
     )
 
 
-def event_list(filters: TimelineFilter, *, base: QuerySet | None = None) -> QuerySet:
-    """The ordered, prefetched QuerySet of matching events."""
+def ordered_events(filters: TimelineFilter, *, base: QuerySet | None = None) -> QuerySet:
+    """Matching events in the order the filter asks for, nothing prefetched."""
     events = filtered_events(filters, base=base)
     if filters.ranked:
-        events = events.annotate(relevance=relevance(filters.q)).order_by("-relevance", "-id")
-    elif filters.sort == "newest":
-        events = events.order_by("-start", "-end", "-id")
-    else:
-        events = events.order_by("start", "end", "id")
-    return with_related(events)
+        return events.annotate(relevance=relevance(filters.q)).order_by("-relevance", "-id")
+    if filters.sort == "newest":
+        return events.order_by("-start", "-end", "-id")
+    return events.order_by("start", "end", "id")
+
+
+def event_list(filters: TimelineFilter, *, base: QuerySet | None = None) -> QuerySet:
+    """The ordered, prefetched QuerySet of matching events."""
+    return with_related(ordered_events(filters, base=base))
 
 
 def published_event(slug: str) -> Event | None:
@@ -319,7 +322,18 @@ def event_page(
     base: QuerySet | None = None,
 ) -> Page:
     """One page of events after `cursor`, seeking on (start, end, id): no OFFSET."""
-    events = event_list(filters, base=base)
+    events = with_related(keyset_events(filters, cursor=cursor, base=base))
+    rows = list(events[: limit + 1])
+    next_cursor = encode_cursor(rows[limit - 1], sort=filters.order) if len(rows) > limit else None
+    return Page(events=rows[:limit], next_cursor=next_cursor)
+
+
+def keyset_events(
+    filters: TimelineFilter, *, cursor: str | None = None, base: QuerySet | None = None
+) -> QuerySet:
+    """The matching events after `cursor`, in order, unsliced and nothing prefetched: what
+    `event_page` cuts a page from, and what the API joins its stored renderings to."""
+    events = ordered_events(filters, base=base)
     if filters.q and not filters.ranked and searches_text_only(filters.q):
         # Walking the timeline's index until a page of matches turns up is quick for a common
         # word and reads every row for a rare one (2.8 s at a million events for a word that
@@ -341,9 +355,7 @@ def event_page(
             events = events.filter(
                 after_row(start=first, end=second, pk=pk, newest=filters.sort == "newest")
             )
-    rows = list(events[: limit + 1])
-    next_cursor = encode_cursor(rows[limit - 1], sort=filters.order) if len(rows) > limit else None
-    return Page(events=rows[:limit], next_cursor=next_cursor)
+    return events
 
 
 def facets_cache_key(filters: TimelineFilter, *, top_actors: int, base_key: str) -> str:

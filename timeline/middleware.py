@@ -168,15 +168,15 @@ class AnonymousPageCacheMiddleware:
             patch_cache_control(response, private=True)
             patch_vary_headers(response, ("Cookie",))
             return response
-        if request.method not in READ_METHODS:
+        if request.method not in READ_METHODS or not (
+            self.cacheable(request) or request.path == reverse("timeline:counts")
+        ):
             return self.get_response(request)
         try:
             token = remember_data_version()
         except DatabaseError:
             return self.get_response(request)  # the view answers 503 (DatabaseUnavailable...)
         try:
-            if not self.cacheable(request) and request.path != reverse("timeline:counts"):
-                return self.get_response(request)
             return self.cached_response(request)
         finally:
             forget_data_version(token)
