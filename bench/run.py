@@ -362,11 +362,12 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--sqlite-max", type=int, default=100000)
+    parser.add_argument("--port", type=int, default=8901, help="the app's; Datasette's is +1")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     wanted = [b.strip() for b in args.backends.split(",") if b.strip()]
     rows: list[dict] = []
-    port = 8901
+    port = args.port
     for size in sizes:
         backends = [b for b in wanted if b == "postgres" or size <= args.sqlite_max]
         for backend in backends:
