@@ -21,7 +21,7 @@ import time
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from django.db import IntegrityError, connection, router, transaction
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -146,6 +146,20 @@ def connect_signals() -> None:
 # Redis, optional at run time
 
 
+class ReusingRedisCacheClient(RedisCacheClient):
+    """Django builds a new redis-py client object for every cache operation; with redis-py 8
+    that costs more than the round trip (measured: 3.0 ms vs 0.8 ms per GET on a busy
+    machine). A client is thread-safe and holds no connection of its own: keep one per pool."""
+
+    def get_client(self, key=None, *, write: bool = False):
+        pool = self._get_connection_pool(write)
+        clients = self.__dict__.setdefault("_clients", {})
+        client = clients.get(id(pool))
+        if client is None:
+            client = clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class OptionalRedisCache(RedisCache):
     """Django's Redis cache that never fails a request: while Redis does not answer, a read is a
     miss and a write is dropped, so pages and API answers are computed uncached. After a failure
@@ -163,6 +177,7 @@ class OptionalRedisCache(RedisCache):
         }
         params["OPTIONS"] = options
         super().__init__(server, params)
+        self._class = ReusingRedisCacheClient
         self._down_until = 0.0
 
     @property
