@@ -29,6 +29,7 @@ install-dev: $(VENV)/.installed-dev
 run: install
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --no-input
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py load_curated
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py render_events
 	@echo ""
 	@echo "  Timeline:  http://127.0.0.1:8000/"
 	@echo "  Admin:     http://127.0.0.1:8000/admin/"

@@ -131,3 +131,12 @@ def test_the_data_version_is_bumped_in_the_changing_transaction(curated):
     event.save()
     # Visible to this transaction at once, and to any other process once it commits.
     assert data_version() > before
+
+
+def test_healthz_touches_no_database(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/healthz").status_code == 200
+    assert len(queries) == 0

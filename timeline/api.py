@@ -23,14 +23,13 @@ from timeline.filters import (
     InvalidCursor,
     TimelineFilter,
     event_list,
-    event_page,
     facets,
     filtered_events,
-    published_event,
 )
 from timeline.limits import ClientRateThrottle
 from timeline.models import Actor, ActorKind, Citation, Event, Source
 from timeline.models import Tag as TagModel
+from timeline.rendering import json_bytes, rendered_detail, rendered_page
 from timeline.schemas import (
     ActorDetail,
     ActorOut,
@@ -42,8 +41,6 @@ from timeline.schemas import (
     TagOut,
     actor_dict,
     event_api_url,
-    event_detail,
-    event_item,
     source_dict,
 )
 
@@ -142,8 +139,10 @@ def list_events(
     paging: Query[Paging],
 ):
     """Published events, filtered, in pages of `limit` after `cursor`."""
+    # The entries are stored JSON (timeline/rendering.py), joined as they are read; the
+    # response model above still documents and defines their shape.
     try:
-        page = event_page(filters, cursor=paging.cursor, limit=paging.limit)
+        page = rendered_page(filters, cursor=paging.cursor, limit=paging.limit)
     except InvalidCursor as error:
         raise error_422("cursor", str(error)) from None
     next_url = None
@@ -152,14 +151,18 @@ def list_events(
         if paging.count:
             query["count"] = "true"
         next_url = f"{request.path}?{query.urlencode()}"
-    body = {
-        "items": [event_item(event) for event in page.events],
-        "next_cursor": page.next_cursor,
-        "next_url": next_url,
-    }
+    body = [
+        b'{"items":[',
+        b",".join(page.items),
+        b'],"next_cursor":',
+        json_bytes(page.next_cursor),
+        b',"next_url":',
+        json_bytes(next_url),
+    ]
     if paging.count:
-        body["count"] = filtered_events(filters).count()
-    return body
+        body += [b',"count":', json_bytes(filtered_events(filters).count())]
+    body.append(b"}")
+    return json_response(b"".join(body))
 
 
 @api.get(
@@ -170,10 +173,14 @@ def list_events(
 )
 def get_event(request: HttpRequest, slug: str):
     """One published event with its participants, every account and its relations."""
-    event = published_event(slug) if SLUG.fullmatch(slug) else None
-    if event is None:
+    detail = rendered_detail(slug) if SLUG.fullmatch(slug) else None
+    if detail is None:
         return Status(404, {"detail": f"No published event has the slug {slug!r}."})
-    return event_detail(event)
+    return json_response(detail)
+
+
+def json_response(content: bytes | memoryview) -> HttpResponse:
+    return HttpResponse(content, content_type="application/json; charset=utf-8")
 
 
 @api.get(

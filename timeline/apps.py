@@ -8,8 +8,9 @@ class TimelineConfig(AppConfig):
     def ready(self) -> None:
         from django.db.backends.signals import connection_created
 
-        from timeline.caching import connect_signals
+        from timeline import caching, rendering
         from timeline.dbguard import on_connection_created
 
-        connect_signals()
+        caching.connect_signals()
+        rendering.connect_signals()
         connection_created.connect(on_connection_created, dispatch_uid="timeline-dbguard")

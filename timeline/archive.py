@@ -13,6 +13,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from timeline import models
+from timeline.caching import bump_data_version
+from timeline.rendering import render_all
 
 FORMAT = "peninsula-record-archive"
 VERSION = 1
@@ -95,12 +97,11 @@ def import_archive(path: Path) -> dict:
                     obj.save()
                 counts[label(model)] = len(rows)
             reset_sequences()
+            render_all()  # the rows went in raw, without the signals that render them
     except ArchiveError:
         raise
     except Exception as error:  # any bad row: the transaction is rolled back whole
         raise ArchiveError(f"restore failed, nothing was written: {error}") from error
-    from timeline.caching import bump_data_version
-
     bump_data_version()
     return counts
 

@@ -21,7 +21,7 @@ import time
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from django.db import IntegrityError, connection, router, transaction
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -62,11 +62,36 @@ def forget_data_version(token: contextvars.Token) -> None:
     _request_version.reset(token)
 
 
+class _Deferral(threading.local):
+    def __init__(self) -> None:
+        self.active = False
+        self.needed = False
+
+
+_deferral = _Deferral()
+
+
+def defer_bumps() -> None:
+    """Inside a batch (an import, the curated load) one bump at the end stands for all of its
+    saves: thousands of updates of one row would only make the batch slower."""
+    _deferral.active, _deferral.needed = True, False
+
+
+def end_deferred_bumps(*, bump: bool) -> None:
+    needed = _deferral.needed
+    _deferral.active, _deferral.needed = False, False
+    if bump and needed:
+        bump_data_version()
+
+
 def bump_data_version(**_kwargs) -> None:
     """Increment the version in the current transaction: it commits (or rolls back) with the
     change that called it."""
     from timeline.models import DataVersion
 
+    if _deferral.active:
+        _deferral.needed = True
+        return
     using = router.db_for_write(DataVersion)
     with transaction.atomic(using=using):
         updated = DataVersion.objects.using(using).filter(pk=1).update(version=F("version") + 1)
@@ -146,6 +171,20 @@ def connect_signals() -> None:
 # Redis, optional at run time
 
 
+class ReusingRedisCacheClient(RedisCacheClient):
+    """Django builds a new redis-py client object for every cache operation; with redis-py 8
+    that costs more than the round trip (measured: 3.0 ms vs 0.8 ms per GET on a busy
+    machine). A client is thread-safe and holds no connection of its own: keep one per pool."""
+
+    def get_client(self, key=None, *, write: bool = False):
+        pool = self._get_connection_pool(write)
+        clients = self.__dict__.setdefault("_clients", {})
+        client = clients.get(id(pool))
+        if client is None:
+            client = clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class OptionalRedisCache(RedisCache):
     """Django's Redis cache that never fails a request: while Redis does not answer, a read is a
     miss and a write is dropped, so pages and API answers are computed uncached. After a failure
@@ -163,6 +202,7 @@ class OptionalRedisCache(RedisCache):
         }
         params["OPTIONS"] = options
         super().__init__(server, params)
+        self._class = ReusingRedisCacheClient
         self._down_until = 0.0
 
     @property

@@ -27,6 +27,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils.text import slugify
 
+from timeline import rendering
 from timeline.dates import DateSpan, Precision, parse_span
 from timeline.models import (
     Actor,
@@ -268,6 +269,7 @@ def load_events(path: Path, report: LoadReport) -> None:
         write_event_rows(rows, report=report, actors=actors, publication=Publication.PUBLISHED)
 
 
+@rendering.batched()
 def write_event_rows(
     rows: list[tuple[int, dict[str, str]]],
     *,
@@ -454,6 +456,7 @@ def check_record_events(
     return errors
 
 
+@rendering.batched()
 def load_record(*, sources_path: Path, events_path: Path, report: LoadReport) -> None:
     source_rows = read_csv(sources_path, columns=SOURCE_COLUMNS)
     errors = check_source_rows(source_rows, file_name=sources_path.name)
@@ -620,6 +623,7 @@ def article_dating(citation: dict, *, sources: dict) -> str | None:
     )
 
 
+@rendering.batched()
 def load_seed_articles(path: Path, report: LoadReport) -> None:
     try:
         document = json.loads(path.read_text(encoding="utf-8"))

@@ -274,16 +274,19 @@ def with_related(events: QuerySet) -> QuerySet:
     )
 
 
-def event_list(filters: TimelineFilter, *, base: QuerySet | None = None) -> QuerySet:
-    """The ordered, prefetched QuerySet of matching events."""
+def ordered_events(filters: TimelineFilter, *, base: QuerySet | None = None) -> QuerySet:
+    """Matching events in the order the filter asks for, nothing prefetched."""
     events = filtered_events(filters, base=base)
     if filters.ranked:
-        events = events.annotate(relevance=relevance(filters.q)).order_by("-relevance", "-id")
-    elif filters.sort == "newest":
-        events = events.order_by("-start", "-end", "-id")
-    else:
-        events = events.order_by("start", "end", "id")
-    return with_related(events)
+        return events.annotate(relevance=relevance(filters.q)).order_by("-relevance", "-id")
+    if filters.sort == "newest":
+        return events.order_by("-start", "-end", "-id")
+    return events.order_by("start", "end", "id")
+
+
+def event_list(filters: TimelineFilter, *, base: QuerySet | None = None) -> QuerySet:
+    """The ordered, prefetched QuerySet of matching events."""
+    return with_related(ordered_events(filters, base=base))
 
 
 def published_event(slug: str) -> Event | None:
@@ -364,7 +367,18 @@ def event_page(
     base: QuerySet | None = None,
 ) -> Page:
     """One page of events after `cursor`, seeking on (start, end, id): no OFFSET."""
-    events = event_list(filters, base=base)
+    events = with_related(keyset_events(filters, cursor=cursor, base=base))
+    rows = list(events[: limit + 1])
+    next_cursor = encode_cursor(rows[limit - 1], sort=filters.order) if len(rows) > limit else None
+    return Page(events=rows[:limit], next_cursor=next_cursor)
+
+
+def keyset_events(
+    filters: TimelineFilter, *, cursor: str | None = None, base: QuerySet | None = None
+) -> QuerySet:
+    """The matching events after `cursor`, in order, unsliced and nothing prefetched: what
+    `event_page` cuts a page from, and what the API joins its stored renderings to."""
+    events = ordered_events(filters, base=base)
     if filters.ranked:
         events = events.filter(pk__in=ranked_pool(filters, base=base))
     elif filters.q and searches_text_only(filters.q):
@@ -388,9 +402,7 @@ def event_page(
             events = events.filter(
                 after_row(start=first, end=second, pk=pk, newest=filters.sort == "newest")
             )
-    rows = list(events[: limit + 1])
-    next_cursor = encode_cursor(rows[limit - 1], sort=filters.order) if len(rows) > limit else None
-    return Page(events=rows[:limit], next_cursor=next_cursor)
+    return events
 
 
 def ranked_pool(filters: TimelineFilter, *, base: QuerySet | None = None) -> list[int]:

@@ -26,9 +26,17 @@ NO_CACHE = re.compile(r"\bno-cache\b", re.IGNORECASE)
 logger = logging.getLogger(__name__)
 
 
+# {data version: latest change}: this process's copy, correct as long as the version is.
+_latest_change: dict[int, object] = {}
+
+
 def latest_public_change():
-    """When public data last changed: one scan per data version, then from the cache."""
-    key = f"latest-public-change:{data_version()}"
+    """When public data last changed: one scan per data version (shared through the cache),
+    then from this process's memory."""
+    version = data_version()
+    if version in _latest_change:
+        return _latest_change[version]
+    key = f"latest-public-change:{version}"
     latest = cache.get(key)
     if latest is None:
         try:
@@ -38,6 +46,8 @@ def latest_public_change():
         except DatabaseError:
             return None
         cache.set(key, latest, 3600)
+    _latest_change.clear()
+    _latest_change[version] = latest
     return latest
 
 
@@ -168,20 +178,22 @@ class AnonymousPageCacheMiddleware:
             patch_cache_control(response, private=True)
             patch_vary_headers(response, ("Cookie",))
             return response
-        if request.method not in READ_METHODS:
+        if request.method not in READ_METHODS or not (
+            self.cacheable(request) or request.path == reverse("timeline:counts")
+        ):
             return self.get_response(request)
         try:
             token = remember_data_version()
         except DatabaseError:
             return self.get_response(request)  # the view answers 503 (DatabaseUnavailable...)
         try:
-            if not self.cacheable(request) and request.path != reverse("timeline:counts"):
-                return self.get_response(request)
             return self.cached_response(request)
         finally:
             forget_data_version(token)
 
     def cached_response(self, request: HttpRequest) -> HttpResponse:
+        if settings.PAGE_CACHE_SECONDS <= 0:  # the page cache is off: not even a lookup
+            return self.get_response(request)
         key = self.key(request)
         cached = cache.get(key)
         if cached is not None and request.path.startswith("/api/"):

@@ -328,6 +328,13 @@ class Event(models.Model):
                 condition=Q(publication="published"),
                 name="event_published_order",
             ),
+            # A list filtered by kind (the commonest filter) seeks to its kind and reads in
+            # timeline order, instead of walking every kind's events (0.5 vs 17-40 ms at 100 000).
+            models.Index(
+                fields=["kind", "start", "end", "id"],
+                condition=Q(publication="published"),
+                name="event_published_kind_order",
+            ),
             models.Index(fields=["updated_at"], name="event_updated_at"),
         ]
         constraints = [

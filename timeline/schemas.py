@@ -215,7 +215,7 @@ def event_detail(event: Event) -> dict:
     """An event with everything its page shows; expects `event_detail_queryset` prefetches."""
     return {
         **event_item(event),
-        "body_html": render_markdown(event.body),
+        "body_html": render_markdown(event.body) if event.body else "",
         "date_text": event.date_text,
         "participants": [
             {

@@ -28,6 +28,7 @@ from timeline.models import (
     Role,
     Source,
 )
+from timeline.rendering import render_all
 
 WORDS = [
     "summit",
@@ -126,6 +127,7 @@ class Command(BaseCommand):
             self.make_events(rng, events, actor_ids, source_ids)
             if connection.vendor == "postgresql":
                 self.reset_sequences()
+            render_all(missing_only=True)  # bulk_create sends no signals
         bump_data_version()
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")  # fresh planner statistics for the benchmark
