@@ -22,11 +22,8 @@ def test_openapi_document_is_valid_openapi_3(client, db):
 @pytest.mark.fuzz
 @pytest.mark.django_db(transaction=True)
 def test_generated_requests_find_no_server_error_and_no_schema_violation(
-    live_server, settings, monkeypatch
+    live_server, curated_live, settings, monkeypatch
 ):
-    from timeline.curated import load_curated
-
-    load_curated()
     settings.API_ANON_RATE = "100000/m"
     monkeypatch.setattr(api.throttle[0], "num_requests", 100_000)
     schemathesis = Path(sys.executable).with_name("schemathesis")
