@@ -124,6 +124,9 @@ def test_the_dateline_not_the_publication_date_anchors_relative_days(curated):
     # Without a dateline the same words are read against the publication date.
     [plain] = propose_events(strip_dateline(text), published_on=date(2025, 12, 24))
     assert plain.span.start == date(2025, 12, 19)
+    # Filed in December, published in January: the dateline's year is the one before.
+    [late] = propose_events(text, published_on=date(2026, 1, 2))
+    assert late.span.start == date(2025, 12, 19)
 
 
 def test_one_candidate_per_event_per_sentence(curated):

@@ -321,8 +321,11 @@ def _article_sentences(text: str, *, published_on: date | None) -> list[tuple[st
         if not line or FURNITURE.search(line) or REPORTED_ON.search(line):
             continue
         if match := DATELINE.match(line):
-            filed = parse_span(match.group("date"), base=published_on, direction="past")
-            if filed is not None and published_on is not None:
+            # Filed on or before publication: "Dec. 19" in a January paper is last December's.
+            filed = parse_span(
+                match.group("date"), base=published_on or date.today(), direction="past"
+            )
+            if filed is not None:
                 base = filed.start
         for sentence in _line_sentences(line):
             sentences.append((sentence, base))
