@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from timeline.dates import Precision
 from timeline.ingest import propose_events, split_sentences, strip_dateline
@@ -122,6 +124,9 @@ def test_the_dateline_not_the_publication_date_anchors_relative_days(curated):
     # Without a dateline the same words are read against the publication date.
     [plain] = propose_events(strip_dateline(text), published_on=date(2025, 12, 24))
     assert plain.span.start == date(2025, 12, 19)
+    # Filed in December, published in January: the dateline's year is the one before.
+    [late] = propose_events(text, published_on=date(2026, 1, 2))
+    assert late.span.start == date(2025, 12, 19)
 
 
 def test_one_candidate_per_event_per_sentence(curated):
@@ -150,6 +155,51 @@ def test_future_plans_keep_their_direction(curated):
     [talks] = propose_events(text, published_on=date(2025, 12, 9))
     assert (talks.span.start, talks.kind, talks.status) == (date(2026, 1, 1), "talks", "scheduled")
     assert talks.title == "Seoul to hold talks"
+
+
+def test_titles_find_the_subject_and_leave_noun_dates_alone(curated):
+    text = "The North's chief negotiator, Ri Son-gwon, visited Moscow this week for talks."
+    [visit] = propose_events(text, published_on=date(2026, 3, 4))
+    assert visit.title == "Ri Son-gwon visits Moscow"
+    assert (visit.span.start, visit.span.precision) == (date(2026, 3, 2), Precision.WEEK)
+    text = "North Korea on Saturday denounced this week's joint drills by Seoul and Washington."
+    [statement] = propose_events(text, published_on=date(2026, 3, 4))
+    assert statement.span.start == date(2026, 2, 28)
+    assert statement.title == "North Korea denounces this week's joint drills"
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(
+    text=st.lists(
+        st.sampled_from(
+            [
+                "SEOUL, March 4 (Yonhap) --",
+                "(서울=연합뉴스) 김하늘 기자 =",
+                "North Korea fired",
+                "is expected to visit",
+                "said on Monday",
+                "later this year",
+                "in early November",
+                "12일",
+                "지난 화요일",
+                "발사했다.",
+                "방문할 예정이다.",
+                "a day after",
+                ",",
+                ".",
+                "that",
+                "the",
+                "'s",
+            ]
+        ),
+        max_size=14,
+    ).map(" ".join),
+    published_on=st.dates(min_value=date(1990, 1, 1), max_value=date(2035, 12, 31)),
+)
+def test_any_mix_of_wire_phrases_never_raises(text, published_on):
+    for candidate in propose_events(text, published_on=published_on):
+        assert candidate.span.start <= candidate.span.end
+        assert candidate.title.strip()
 
 
 def test_a_past_event_on_a_weekday_is_the_one_before_the_report(curated):

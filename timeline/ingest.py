@@ -261,7 +261,7 @@ CLAUSE_BOUNDARY = re.compile(
 TITLE_STOP = re.compile(
     r"^(?:on|in|into|at|near|off|from|during|after|before|over|for|amid|while|following|as"
     r"|since|with|without|according|which|who|when|where|toward|towards|across|to|by|but"
-    r"|and|that|because|despite|under|this|last|next)$",
+    r"|and|that|because|despite|under)$",
     re.I,
 )
 KO_PARTICLE_END = re.compile(r"(?:은|는|이|가|을|를|에|의|로|고|며|서|도)$")
@@ -321,8 +321,11 @@ def _article_sentences(text: str, *, published_on: date | None) -> list[tuple[st
         if not line or FURNITURE.search(line) or REPORTED_ON.search(line):
             continue
         if match := DATELINE.match(line):
-            filed = parse_span(match.group("date"), base=published_on, direction="past")
-            if filed is not None and published_on is not None:
+            # Filed on or before publication: "Dec. 19" in a January paper is last December's.
+            filed = parse_span(
+                match.group("date"), base=published_on or date.today(), direction="past"
+            )
+            if filed is not None:
                 base = filed.start
         for sentence in _line_sentences(line):
             sentences.append((sentence, base))
@@ -431,6 +434,8 @@ def date_expressions(sentence: str) -> list[tuple[int, int, str]]:
             continue  # "may", "march": verbs, not months
         stripped = text.strip()
         kept.append((start, start + len(text.rstrip()), stripped))
+    # "this week's talks": the date describes a noun, not when something happened.
+    kept = [item for item in kept if not re.match(r"['’]s\b", sentence[item[1] :])]
     # "Dec. 19 … vowed Friday": the weekday names the day the date already gives.
     if any(re.search(r"\d", text) for _, _, text in kept):
         kept = [item for item in kept if not re.fullmatch(WEEKDAY_ONLY, item[2], re.I)]
@@ -464,6 +469,8 @@ def find_verbs(sentence: str) -> list[Verb]:
     for kind, pattern in table:
         for match in re.finditer(pattern, sentence, 0 if korean else re.I):
             found.append(Verb(match.start(), match.end(), kind, match.group(0), korean))
+    if not korean:  # "a visit", "Trump's April visit", "the launch": nouns, not what happened
+        found = [v for v in found if not _used_as_noun(sentence, v)]
     found.sort(key=lambda v: (v.start, -(v.end - v.start)))
     kept: list[Verb] = []
     for verb in found:
@@ -471,6 +478,22 @@ def find_verbs(sentence: str) -> list[Verb]:
             continue
         kept.append(verb)
     return kept
+
+
+NOUN_LIKE = re.compile(
+    r"^(?:visit|visits|launch|launches|fire|travel|tour|offers|claims|meet)$", re.I
+)
+DETERMINER_BEFORE = re.compile(
+    r"(?:\b(?:a|an|the|his|her|its|their|our|this|that|planned|first|second)|'s)\s+"
+    r"(?:[\w-]+\s+){0,2}$",
+    re.I,
+)
+
+
+def _used_as_noun(sentence: str, verb: Verb) -> bool:
+    if not NOUN_LIKE.match(verb.text):
+        return False
+    return bool(DETERMINER_BEFORE.search(sentence[: verb.start]))
 
 
 def _attach(verbs: list[Verb], start: int, end: int, *, korean: bool) -> Verb | None:
@@ -535,12 +558,15 @@ def english_title(sentence: str, verb: Verb, status: str, dates: list[tuple[int,
     # The subject: from the start of the verb's clause to the verb, modal words left out.
     head = sentence[: verb.start]
     clause_start = max((m.end() for m in re.finditer(CLAUSE_BOUNDARY, head)), default=0)
+    if not head[clause_start:].strip() and clause_start:
+        # "The envoy, Jeong Yeon-doo, visited": the name set off by commas is the subject.
+        clause_start = head.rstrip(" ,").rfind(",") + 1
     subject = _without_dates(head[clause_start:], dates, offset=clause_start)
     subject = re.sub(SCHEDULED_BEFORE.pattern, "", subject, flags=re.I)
     subject = re.sub(SPECULATED_BEFORE.pattern, "", subject, flags=re.I)
     subject = re.sub(r"\b(?:has|have|had|also|then|now|on|in|reportedly)\s*$", "", subject.strip())
     subject = re.sub(r"^(?:On|In|Earlier|Later|Meanwhile|Also)\b\s*", "", subject.strip())
-    subject_words = subject.split()[-6:]
+    subject_words = subject.strip(" ,").split()[-6:]
     # The verb, in the headline's present tense ("to visit" for a plan).
     words = verb.text.split()
     if status == EventStatus.SCHEDULED:
@@ -555,11 +581,14 @@ def english_title(sentence: str, verb: Verb, status: str, dates: list[tuple[int,
     # The object: what follows the verb up to a preposition, a date or a clause's end.
     tail = _without_dates(sentence[verb.end :], dates, offset=verb.end)
     object_words: list[str] = []
+    said = None
     if verb.kind == EventKind.STATEMENT:
-        tail = re.sub(r"^(?:that|on|in)\s+", "", tail.strip(), flags=re.I)
+        # "stated in Seoul that all options remain open": what was said, not where.
+        said = re.match(r"^(?:[^,;]{0,40}?\s)?that\s+", tail.strip(), flags=re.I)
+        tail = tail.strip()[said.end() :] if said else tail
     for word in tail.split():
         bare = word.strip(",;:.\"“”'")
-        if not bare or (TITLE_STOP.match(bare) and verb.kind != EventKind.STATEMENT):
+        if not bare or (TITLE_STOP.match(bare) and not said):
             break
         if object_words and word[0] in "\"“'‘(":
             break  # a quotation is the article's to give, not the headline's
