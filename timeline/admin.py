@@ -238,6 +238,7 @@ class RelationInline(admin.TabularInline):
     extra = 0
     autocomplete_fields = ["to_event"]
     verbose_name = "relation to another event"
+    verbose_name_plural = "relations to other events"
 
 
 class ReviewedChangeAdmin(SimpleHistoryAdmin):

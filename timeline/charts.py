@@ -69,5 +69,9 @@ def density_chart(years: list[dict], *, filters: TimelineFilter, months=None) ->
     if filters.date_from or filters.date_to:
         everything = filters.to_query(default_sort=PAGE_SORT, **{"from": "", "to": ""})
         chart["all_href"] = everything.urlencode()
-    chart["title"] = _("Events per year") if unit == "year" else _("Events per month")
+    if unit == "year":
+        chart["title"] = _("Events per year")
+    else:
+        years_shown = str(first) if first == last else f"{first}–{last}"
+        chart["title"] = _("Events per month, %(years)s") % {"years": years_shown}
     return chart

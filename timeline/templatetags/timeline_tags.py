@@ -64,7 +64,7 @@ def place(event) -> str:
     if location.casefold() in NOT_A_PLACE:
         location = ""
     name = country_name(event.country) if event.country else ""
-    if location and name and location.casefold() != name.casefold():
+    if location and name and not location.casefold().endswith(name.casefold()):
         return f"{location}, {name}"
     return location or name
 
