@@ -283,6 +283,12 @@ SECURE_CSP = {
 
 # Anonymous API requests per client address, in django-ninja's "N/period" notation.
 API_ANON_RATE = os.environ.get("API_ANON_RATE", "600/m")
+# Exports built at once across every web process (one keeps the other workers for readers);
+# a slot whose process died is free again after EXPORT_HOLD_SECONDS.
+EXPORT_SLOTS = int(os.environ.get("EXPORT_SLOTS", "1"))
+EXPORT_HOLD_SECONDS = int(os.environ.get("EXPORT_HOLD_SECONDS", "300"))
+# Built exports, kept per data version and filters (see timeline.exports).
+EXPORT_CACHE_DIR = os.environ.get("EXPORT_CACHE_DIR") or str(BASE_DIR / "var" / "exports")
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {

@@ -222,7 +222,7 @@ def event_revisions(request: HttpRequest, *, slug: str) -> TemplateResponse:
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def actor_list(request: HttpRequest) -> TemplateResponse:
     q = request.GET.get("q", "").replace("\x00", "").strip()[:200]
-    actors = Actor.objects.order_by("name")
+    actors = Actor.objects.public().order_by("name")
     if q:
         actors = actors.matching(q)
     context = {"actors": actors, "q": q}
@@ -235,13 +235,14 @@ def actor_list(request: HttpRequest) -> TemplateResponse:
 def actor_suggestions(request: HttpRequest) -> TemplateResponse:
     """htmx autocomplete: actors whose name or alias contains what was typed."""
     q = request.GET.get("actor_search", "").replace("\x00", "").strip()[:100]
-    actors = Actor.objects.matching(q).order_by("name")[:AUTOCOMPLETE_LIMIT] if q else []
+    public = Actor.objects.public()
+    actors = public.matching(q).order_by("name")[:AUTOCOMPLETE_LIMIT] if q else []
     return TemplateResponse(request, "timeline/index.html#suggestions", {"suggestions": actors})
 
 
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def actor_detail(request: HttpRequest, *, slug: str) -> TemplateResponse:
-    actor = get_object_or_404(Actor.objects.select_related("parent"), slug=slug)
+    actor = get_object_or_404(Actor.objects.public().select_related("parent"), slug=slug)
     base = Event.objects.published().filter(actors=actor).distinct()
     context = timeline_context(request, base=base, actor=actor)
     template = "timeline/actor.html"
