@@ -177,10 +177,10 @@ AXES_LOCKOUT_TEMPLATE = "axes_locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 # The client's address, read one way everywhere (API rate limit, lockouts, request log): the
 # number of trusted proxies in front of the app; 0 means the socket's address, and any
-# X-Forwarded-For a client sends is ignored. See timeline.limits.client_ip.
+# X-Forwarded-For a client sends is ignored. See timeline.clientip.
 PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
 NINJA_NUM_PROXIES = PROXY_COUNT
-AXES_CLIENT_IP_CALLABLE = "timeline.limits.client_ip"
+AXES_CLIENT_IP_CALLABLE = "timeline.clientip.client_ip"
 AXES_IPWARE_PROXY_COUNT = PROXY_COUNT or None
 AXES_IPWARE_PROXY_ORDER = "right-most"
 AXES_IPWARE_META_PRECEDENCE_ORDER = (

@@ -16,7 +16,8 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from timeline.api import api
-from timeline.limits import acquire_slot, client_ip, release_slot
+from timeline.clientip import client_ip
+from timeline.limits import acquire_slot, release_slot
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.django_db
@@ -44,6 +45,17 @@ def test_behind_one_proxy_what_the_client_wrote_is_ignored(settings):
     assert client_ip(request_from("10.0.0.2", "6.6.6.6, 198.51.100.9, 10.0.0.1")) == (
         "198.51.100.9"
     )
+
+
+def test_the_request_log_names_the_same_client(settings):
+    import logging
+
+    from config.logging import JsonFormatter
+
+    settings.PROXY_COUNT = 1
+    record = logging.LogRecord("django.request", logging.WARNING, "", 0, "refused", None, None)
+    record.request = request_from("10.0.0.2", "6.6.6.6, 198.51.100.9")
+    assert '"client": "198.51.100.9"' in JsonFormatter().format(record)
 
 
 def test_rotating_forwarded_for_does_not_dodge_the_limit(client, monkeypatch, settings):

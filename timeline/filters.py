@@ -34,7 +34,13 @@ from timeline.models import (
     Participation,
     Source,
 )
-from timeline.search import MIN_TERM, relevance, search_events, searches_text_only, too_short
+from timeline.search import (
+    MIN_TERM,
+    relevance,
+    search_events,
+    searches_text_only,
+    too_short,
+)
 
 LIST_FIELDS = ("kind", "actor", "country", "tag", "status")
 MAX_TERMS = 20
@@ -390,8 +396,9 @@ def event_page(
 def ranked_pool(filters: TimelineFilter, *, base: QuerySet | None = None) -> list[int]:
     """The matches sort=relevance ranks: all of them up to RANK_POOL, else the first RANK_POOL
     the database finds (from the GIN index on PostgreSQL), so that ranking costs the same at a
-    million events as at ten thousand. Kept per data version, so that every page of one search
-    ranks the same pool."""
+    million events as at ten thousand (what this costs in ranking quality: README, measured by
+    bench/hardening.py). Kept per data version, so that every page of one search ranks the
+    same pool."""
     from django.core.cache import cache
 
     from timeline.caching import data_version
