@@ -13,9 +13,9 @@ Prints, for a small and a large record (databases seeded with `manage.py seed_sy
 5. the latency of a one-event API request while two exports are requested at once (two gunicorn
    workers), against the same request on an idle server.
 
-Usage: python bench/hardening.py [--small h_bench_10k] [--large h_bench_1m] [--runs 5]
-Seed first, e.g.:  DATABASE_URL=postgres://postgres@127.0.0.1:5432/h_bench_1m \\
-    python manage.py migrate && python manage.py seed_synthetic --events 1000000
+Usage: python bench/hardening.py [--small 10000] [--large 1000000] [--runs 5]
+     or python bench/hardening.py --small-db NAME --large-db NAME (already seeded databases)
+The databases are bench/run.py's PostgreSQL databases bench_<N>, built (seeded) if missing.
 """
 
 from __future__ import annotations
@@ -234,7 +234,7 @@ def measure(function) -> tuple[float, float]:
     return seconds, peak / 1e6
 
 
-def export_costs() -> list[dict]:
+def export_costs(formats: list[str]) -> list[dict]:
     from django.core.cache import cache
     from django.test import RequestFactory
 
@@ -245,7 +245,7 @@ def export_costs() -> list[dict]:
     filters = TimelineFilter()
     request = RequestFactory().get("/api/v1/export/events", HTTP_HOST="127.0.0.1")
     rows = []
-    for name in ("csv", "ics", "atom", "timelinejs"):
+    for name in formats:
         events = event_list(
             filters.model_copy(update={"sort": "newest"}) if name == "atom" else filters
         )
@@ -318,10 +318,20 @@ def probe_during_exports(database: str, *, seconds: float = 8) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--small", default=os.environ.get("BENCH_SMALL_DB", "h_bench_10k"))
-    parser.add_argument("--large", default=os.environ.get("BENCH_LARGE_DB", "h_bench_1m"))
+    parser.add_argument("--small", type=int, default=10_000)
+    parser.add_argument("--large", type=int, default=1_000_000)
+    parser.add_argument("--small-db", default="")
+    parser.add_argument("--large-db", default="")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--formats", default="csv,ics,atom,timelinejs")
     args = parser.parse_args()
+    for size, option in ((args.small, "small_db"), (args.large, "large_db")):
+        if not getattr(args, option):
+            sys.path.insert(0, str(ROOT / "bench"))
+            from run import ensure_database
+
+            setattr(args, option, ensure_database("postgres", size).rsplit("/", 1)[1])
+    args.small, args.large = args.small_db, args.large_db
     small, large = count_events(args.small), count_events(args.large)
     print(f"small record: {small} events ({args.small}); large: {large} events ({args.large})")
 
@@ -352,7 +362,7 @@ def main() -> None:
         "\n4. Export of the first 20 000 events: now (streamed through the export cache) vs"
         " before (built in memory)"
     )
-    for row in export_costs():
+    for row in export_costs(args.formats.split(",")):
         before = (
             f"; before {row['before_seconds']} s, {row['before_peak_mb']} MB"
             if "before_seconds" in row
