@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTHON_FOR_VENV := $(shell bin/find-python)
 
-.PHONY: run test lint format check migrations-check record-check browser-deps install install-dev clean bench-dates bench bench-fuzz bench-counts
+.PHONY: run test lint format check migrations-check record-check browser-deps install install-dev clean bench-dates bench bench-fuzz bench-counts bench-hardening
 
 $(BIN)/python:
 	@if [ -z "$(PYTHON_FOR_VENV)" ]; then \
@@ -77,6 +77,7 @@ bench: install-dev
 	$(BIN)/python bench/dates_bench.py
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 	$(BIN)/python bench/counts.py
+	$(BIN)/python bench/hardening.py
 	$(BIN)/python bench/load.py
 	bin/fault-check
 	$(MAKE) bench-fuzz
@@ -84,6 +85,10 @@ bench: install-dev
 # A few thousand schemathesis-generated requests against a live server (CI runs ~300).
 bench-fuzz: install-dev
 	SCHEMATHESIS_EXAMPLES=400 $(BIN)/pytest -q -p no:cacheprovider -m fuzz tests/test_api_schema.py -k generated -s
+
+# The slow-query guard, ranked search's bound and the exports (bench/hardening.py).
+bench-hardening: install-dev
+	$(BIN)/python bench/hardening.py $(BENCH_ARGS)
 
 # The timeline's counts at 1 000 000 events: one scan vs a query per facet, deferred vs inline.
 bench-counts: install-dev

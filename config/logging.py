@@ -4,6 +4,8 @@ import json
 import logging
 from datetime import UTC, datetime
 
+from timeline.clientip import client_ip
+
 
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
@@ -20,6 +22,7 @@ class JsonFormatter(logging.Formatter):
         if request is not None and hasattr(request, "path"):
             entry["path"] = request.path
             entry["method"] = request.method
+            entry["client"] = client_ip(request)
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, ensure_ascii=False)

@@ -177,10 +177,10 @@ AXES_LOCKOUT_TEMPLATE = "axes_locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 # The client's address, read one way everywhere (API rate limit, lockouts, request log): the
 # number of trusted proxies in front of the app; 0 means the socket's address, and any
-# X-Forwarded-For a client sends is ignored. See timeline.limits.client_ip.
+# X-Forwarded-For a client sends is ignored. See timeline.clientip.
 PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
 NINJA_NUM_PROXIES = PROXY_COUNT
-AXES_CLIENT_IP_CALLABLE = "timeline.limits.client_ip"
+AXES_CLIENT_IP_CALLABLE = "timeline.clientip.client_ip"
 AXES_IPWARE_PROXY_COUNT = PROXY_COUNT or None
 AXES_IPWARE_PROXY_ORDER = "right-most"
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
@@ -283,6 +283,12 @@ SECURE_CSP = {
 
 # Anonymous API requests per client address, in django-ninja's "N/period" notation.
 API_ANON_RATE = os.environ.get("API_ANON_RATE", "600/m")
+# Exports built at once across every web process (one keeps the other workers for readers);
+# a slot whose process died is free again after EXPORT_HOLD_SECONDS.
+EXPORT_SLOTS = int(os.environ.get("EXPORT_SLOTS", "1"))
+EXPORT_HOLD_SECONDS = int(os.environ.get("EXPORT_HOLD_SECONDS", "300"))
+# Built exports, kept per data version and filters (see timeline.exports).
+EXPORT_CACHE_DIR = os.environ.get("EXPORT_CACHE_DIR") or str(BASE_DIR / "var" / "exports")
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 # The public data version that keys every cached answer lives in the database (see

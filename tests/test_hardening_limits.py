@@ -16,7 +16,8 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from timeline.api import api
-from timeline.limits import acquire_slot, client_ip, release_slot
+from timeline.clientip import client_ip
+from timeline.limits import acquire_slot, release_slot
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.django_db
@@ -46,9 +47,21 @@ def test_behind_one_proxy_what_the_client_wrote_is_ignored(settings):
     )
 
 
+def test_the_request_log_names_the_same_client(settings):
+    import logging
+
+    from config.logging import JsonFormatter
+
+    settings.PROXY_COUNT = 1
+    record = logging.LogRecord("django.request", logging.WARNING, "", 0, "refused", None, None)
+    record.request = request_from("10.0.0.2", "6.6.6.6, 198.51.100.9")
+    assert '"client": "198.51.100.9"' in JsonFormatter().format(record)
+
+
 def test_rotating_forwarded_for_does_not_dodge_the_limit(client, monkeypatch, settings):
     settings.PROXY_COUNT = 0
     monkeypatch.setattr(api.throttle[0], "num_requests", 3)
+    monkeypatch.setattr(api.throttle[0], "duration", 86400)
     statuses = [
         client.get("/api/v1/tags", HTTP_X_FORWARDED_FOR=f"203.0.113.{i}").status_code
         for i in range(6)
@@ -129,7 +142,8 @@ def two_workers(transactional_db, tmp_path):
         "HTTPS": "false",
         "STATIC_MANIFEST": "false",
         "ALLOWED_HOSTS": "127.0.0.1",
-        "API_ANON_RATE": "20/m",
+        # A day's window: a minute's could turn over between two requests and reset the count.
+        "API_ANON_RATE": "20/d",
         "PAGE_CACHE_SECONDS": "0",
         "PROXY_COUNT": "1",
         "LOG_LEVEL": "WARNING",

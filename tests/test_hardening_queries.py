@@ -268,3 +268,26 @@ def test_a_database_that_accepts_but_never_answers_fails_the_connect_in_seconds(
         assert time.monotonic() - started < settings_dict["OPTIONS"]["connect_timeout"] + 2
     finally:
         silent.close()
+
+
+def test_a_sqlite_database_url_gets_the_default_files_settings(tmp_path):
+    import sqlite3
+
+    from django.db.backends.sqlite3.base import DatabaseWrapper
+
+    from config.settings import database_from_url
+
+    path = tmp_path / "from-url.sqlite3"
+    config = database_from_url(f"sqlite:///{path}")
+    assert config["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    assert config["OPTIONS"]["timeout"] == 20
+    wrapper = DatabaseWrapper({**config, "TIME_ZONE": None, "AUTOCOMMIT": True}, alias="url")
+    try:
+        with wrapper.cursor() as cursor:
+            cursor.execute("PRAGMA journal_mode")
+            assert cursor.fetchone()[0] == "wal"
+            cursor.execute("PRAGMA foreign_keys")
+            assert cursor.fetchone()[0] == 1
+    finally:
+        wrapper.close()
+    assert sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()[0] == "wal"

@@ -25,9 +25,10 @@ from timeline.filters import (
     event_list,
     facets,
     filtered_events,
+    source_page,
 )
 from timeline.limits import ClientRateThrottle
-from timeline.models import Actor, ActorKind, Citation, Event, Source
+from timeline.models import Actor, ActorKind, Event
 from timeline.models import Tag as TagModel
 from timeline.rendering import json_bytes, rendered_detail, rendered_page
 from timeline.schemas import (
@@ -190,7 +191,7 @@ def json_response(content: bytes | memoryview) -> HttpResponse:
     tags=["actors"],
 )
 def list_actors(request: HttpRequest, query: Query[ActorQuery]):
-    actors = Actor.objects.select_related("parent").order_by("name")
+    actors = Actor.objects.public().select_related("parent").order_by("name")
     if q := query.q.replace("\x00", ""):
         actors = actors.matching(q)
     if query.kind:
@@ -208,7 +209,8 @@ def list_actors(request: HttpRequest, query: Query[ActorQuery]):
 )
 def get_actor(request: HttpRequest, slug: str):
     actor = (
-        Actor.objects.select_related("parent")
+        Actor.objects.public()
+        .select_related("parent")
         .annotate(
             event_count=Count(
                 "participations__event",
@@ -226,23 +228,51 @@ def get_actor(request: HttpRequest, slug: str):
     return {**actor_dict(actor), "event_count": actor.event_count}
 
 
-@api.get("/sources", response=list[SourceOut], url_name="source_list", tags=["sources"])
-def list_sources(request: HttpRequest):
-    """Sources cited by at least one published event."""
-    published = Citation.objects.filter(event__publication=Event.Publication.PUBLISHED)
-    sources = Source.objects.filter(pk__in=published.values("source")).order_by(
-        "-published_on", "title"
-    )
-    return [source_dict(source) for source in sources]
+class SourcePageOut(BaseModel):
+    items: list[SourceOut]
+    next_cursor: str | None
+    next_url: str | None
+
+
+class SourcePaging(BaseModel):
+    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Sources per page (1–200).")
+    cursor: str | None = Field(None, max_length=200, description="`next_cursor` of a page.")
+
+
+@api.get(
+    "/sources",
+    response={200: SourcePageOut, 422: ValidationErrorOut},
+    url_name="source_list",
+    tags=["sources"],
+)
+def list_sources(request: HttpRequest, paging: Query[SourcePaging]):
+    """Sources cited by at least one published event, newest first, in pages of `limit`."""
+    try:
+        page = source_page(cursor=paging.cursor, limit=paging.limit)
+    except InvalidCursor as error:
+        raise error_422("cursor", str(error)) from None
+    next_url = None
+    if page.next_cursor:
+        next_url = f"{request.path}?limit={paging.limit}&cursor={page.next_cursor}"
+    return {
+        "items": [source_dict(source) for source in page.sources],
+        "next_cursor": page.next_cursor,
+        "next_url": next_url,
+    }
 
 
 @api.get("/tags", response=list[TagOut], url_name="tag_list", tags=["tags"])
 def list_tags(request: HttpRequest):
-    tags = TagModel.objects.annotate(
-        event_count=Count(
-            "events", filter=Q(events__publication=Event.Publication.PUBLISHED), distinct=True
+    """Tags of at least one published event."""
+    tags = (
+        TagModel.objects.annotate(
+            event_count=Count(
+                "events", filter=Q(events__publication=Event.Publication.PUBLISHED), distinct=True
+            )
         )
-    ).order_by("name")
+        .filter(event_count__gt=0)
+        .order_by("name")
+    )
     return [{"slug": t.slug, "name": t.name, "event_count": t.event_count} for t in tags]
 
 
@@ -318,7 +348,7 @@ def list_changes(request: HttpRequest, query: Query[ChangesQuery]):
     tags=["exports"],
 )
 def export_csv(request: HttpRequest, filters: Query[TimelineFilter]):
-    return exports.csv_response(event_list(filters))
+    return exports.export_response("csv", event_list(filters), request=request, filters=filters)
 
 
 @api.get(
@@ -329,7 +359,7 @@ def export_csv(request: HttpRequest, filters: Query[TimelineFilter]):
     tags=["exports"],
 )
 def export_ics(request: HttpRequest, filters: Query[TimelineFilter]):
-    return exports.ical_response(event_list(filters), request=request)
+    return exports.export_response("ics", event_list(filters), request=request, filters=filters)
 
 
 @api.get(
@@ -341,7 +371,7 @@ def export_ics(request: HttpRequest, filters: Query[TimelineFilter]):
 )
 def export_atom(request: HttpRequest, filters: Query[TimelineFilter]):
     newest = filters.model_copy(update={"sort": "newest"})
-    return exports.atom_response(event_list(newest), request=request, filters=filters)
+    return exports.export_response("atom", event_list(newest), request=request, filters=filters)
 
 
 @api.get(
@@ -359,4 +389,6 @@ def export_atom(request: HttpRequest, filters: Query[TimelineFilter]):
     tags=["exports"],
 )
 def export_timelinejs(request: HttpRequest, filters: Query[TimelineFilter]):
-    return exports.timelinejs_response(event_list(filters), request=request)
+    return exports.export_response(
+        "timelinejs", event_list(filters), request=request, filters=filters
+    )

@@ -17,7 +17,7 @@ from datetime import date
 from typing import Literal
 
 from django.db import connection
-from django.db.models import BooleanField, Count, Max, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Count, F, Max, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.http import QueryDict
@@ -33,8 +33,15 @@ from timeline.models import (
     EventRelation,
     EventStatus,
     Participation,
+    Source,
 )
-from timeline.search import MIN_TERM, relevance, search_events, searches_text_only, too_short
+from timeline.search import (
+    MIN_TERM,
+    relevance,
+    search_events,
+    searches_text_only,
+    too_short,
+)
 
 LIST_FIELDS = ("kind", "actor", "country", "tag", "status")
 MAX_TERMS = 20
@@ -291,9 +298,21 @@ def event_list(filters: TimelineFilter, *, base: QuerySet | None = None) -> Quer
 
 def published_event(slug: str) -> Event | None:
     """One published event with everything its page shows, relations both ways included."""
+    published = Event.Publication.PUBLISHED
+    # Only relations to published events: a draft on the other end is not listed (nor named).
     events = with_related(Event.objects.published().filter(slug=slug)).prefetch_related(
-        Prefetch("relations_out", queryset=EventRelation.objects.select_related("to_event")),
-        Prefetch("relations_in", queryset=EventRelation.objects.select_related("from_event")),
+        Prefetch(
+            "relations_out",
+            queryset=EventRelation.objects.filter(to_event__publication=published).select_related(
+                "to_event"
+            ),
+        ),
+        Prefetch(
+            "relations_in",
+            queryset=EventRelation.objects.filter(from_event__publication=published).select_related(
+                "from_event"
+            ),
+        ),
     )
     return events.first()
 
@@ -408,8 +427,9 @@ def keyset_events(
 def ranked_pool(filters: TimelineFilter, *, base: QuerySet | None = None) -> list[int]:
     """The matches sort=relevance ranks: all of them up to RANK_POOL, else the first RANK_POOL
     the database finds (from the GIN index on PostgreSQL), so that ranking costs the same at a
-    million events as at ten thousand. Kept per data version, so that every page of one search
-    ranks the same pool."""
+    million events as at ten thousand (what this costs in ranking quality: README, measured by
+    bench/hardening.py). Kept per data version, so that every page of one search ranks the
+    same pool."""
     from django.core.cache import cache
 
     from timeline.caching import data_version
@@ -422,6 +442,51 @@ def ranked_pool(filters: TimelineFilter, *, base: QuerySet | None = None) -> lis
         pool = list(matches[:RANK_POOL])
         cache.set(key, pool, 3600)
     return pool
+
+
+@dataclass(frozen=True)
+class SourcePage:
+    sources: list[Source]
+    next_cursor: str | None
+
+
+def source_page(*, cursor: str | None = None, limit: int = DEFAULT_LIMIT) -> SourcePage:
+    """Sources cited by at least one published event, newest publication first (undated
+    last), in pages of `limit` after `cursor`: a keyset on (published_on, id), no OFFSET."""
+    cited = Citation.objects.filter(event__publication=Event.Publication.PUBLISHED)
+    sources = Source.objects.filter(pk__in=cited.values("source")).order_by(
+        F("published_on").desc(nulls_last=True), "-id"
+    )
+    if cursor:
+        day, pk = decode_source_cursor(cursor)
+        if day is None:
+            sources = sources.filter(published_on__isnull=True, pk__lt=pk)
+        else:
+            sources = sources.filter(
+                Q(published_on__lt=day)
+                | Q(published_on=day, pk__lt=pk)
+                | Q(published_on__isnull=True)
+            )
+    rows = list(sources[: limit + 1])
+    next_cursor = None
+    if len(rows) > limit:
+        last = rows[limit - 1]
+        values = [last.published_on.isoformat() if last.published_on else None, last.pk, "sources"]
+        next_cursor = base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
+    return SourcePage(sources=rows[:limit], next_cursor=next_cursor)
+
+
+def decode_source_cursor(cursor: str) -> tuple[date | None, int]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        day, pk, kind = json.loads(
+            base64.urlsafe_b64decode(padded.encode()), parse_constant=refuse_constant
+        )
+        if kind != "sources" or type(pk) is not int or not 0 < pk <= LARGEST_ID:
+            raise ValueError("not a source cursor")
+        return (date.fromisoformat(day) if day is not None else None), pk
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError, OverflowError) as error:
+        raise InvalidCursor("the cursor is not one this service issued") from error
 
 
 def facets_cache_key(filters: TimelineFilter, *, top_actors: int, base_key: str) -> str:

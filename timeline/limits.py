@@ -1,10 +1,6 @@
 """Who the client is, how often it may ask, and how much expensive work runs at once.
 
-- `client_ip`: the one reading of the client's address, from PROXY_COUNT, used by the API's
-  rate limit, django-axes (AXES_CLIENT_IP_CALLABLE) and the request log. With no proxy the
-  socket's address; behind N trusted proxies the N-th address from the right of
-  X-Forwarded-For (each proxy appends the address it saw, so what a client writes into the
-  header itself is further left and never read).
+- `client_ip` (timeline.clientip): the one reading of the client's address, from PROXY_COUNT.
 - `ClientRateThrottle`: a fixed-window counter per client shared by every web process: Redis's
   atomic INCR when the cache is Redis, otherwise an upsert in the database.
 - `acquire_slot`: at most N concurrent holders across processes (rows in the database).
@@ -12,37 +8,20 @@
 
 from __future__ import annotations
 
-import ipaddress
 import math
 import secrets
 import time
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja.throttling import BaseThrottle
 
+from timeline.clientip import client_ip
 from timeline.models import RateCount, WorkSlot
-
-
-def client_ip(request: HttpRequest) -> str:
-    remote = request.META.get("REMOTE_ADDR", "") or ""
-    proxies = settings.PROXY_COUNT
-    if not proxies:
-        return remote
-    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-    hops = [hop for hop in hops if hop]
-    if not hops:
-        return remote
-    candidate = hops[-proxies] if len(hops) >= proxies else hops[0]
-    try:
-        return str(ipaddress.ip_address(candidate))
-    except ValueError:
-        return remote
 
 
 def uses_redis() -> bool:

@@ -147,6 +147,15 @@ class ActorQuerySet(models.QuerySet):
             return self.none()
         return self.filter(name_keys__contains=key)
 
+    def public(self) -> "ActorQuerySet":
+        """Actors a published event names (as a participant or a quoted speaker): an actor
+        that appears only on drafts, in review or withdrawn events is not public."""
+        published = Publication.PUBLISHED
+        return self.filter(
+            Q(pk__in=Participation.objects.filter(event__publication=published).values("actor"))
+            | Q(pk__in=Citation.objects.filter(event__publication=published).values("speaker"))
+        )
+
     def named(self, text: str) -> "ActorQuerySet":
         """Actors whose name or an alias is exactly `text`, ignoring case, hyphens and spaces."""
         key = normalise_name(text)

@@ -122,7 +122,7 @@ def uses_postgres_search() -> bool:
     return connection.vendor == "postgresql"
 
 
-def fulltext_matches(query: str) -> Q:
+def fulltext_matches(query: str, *, column: str = "search_vector") -> Q:
     """PostgreSQL: the query against the row's own GIN-indexed search_vector.
 
     A condition on the row itself (not an id subquery), so the planner can either walk the
@@ -132,7 +132,6 @@ def fulltext_matches(query: str) -> Q:
     other = " ".join(w for w in query.split() if not HANGUL.search(w))
     # Unqualified on purpose: the same condition also runs inside subqueries that alias the
     # events table (facet counts), and no other table in these queries has this column.
-    column = "search_vector"
     clauses, params = [], []
     if other.strip():
         clauses.append(f"{column} @@ websearch_to_tsquery('simple', %s)")

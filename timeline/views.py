@@ -624,7 +624,7 @@ def event_revisions(request: HttpRequest, *, slug: str) -> TemplateResponse:
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def actor_list(request: HttpRequest) -> TemplateResponse:
     q = request.GET.get("q", "").replace("\x00", "").strip()[:200]
-    actors = Actor.objects.order_by("name")
+    actors = Actor.objects.public().order_by("name")
     if q:
         actors = actors.matching(q)
     context = {
@@ -667,7 +667,8 @@ def actor_suggestions(request: HttpRequest) -> TemplateResponse:
     """The actor combobox's options: actors whose name or alias contains what was typed, the
     closest matches first."""
     q = request.GET.get("actor_search", "").replace("\x00", "").strip()[:100]
-    actors = list(Actor.objects.matching(q).order_by("name")[:200]) if q else []
+    public = Actor.objects.public()
+    actors = list(public.matching(q).order_by("name")[:200]) if q else []
     actors.sort(key=lambda actor: suggestion_rank(actor, typed=q))
     context = {"suggestions": actors[:AUTOCOMPLETE_LIMIT], "typed": q}
     return TemplateResponse(request, "timeline/index.html#suggestions", context)
@@ -675,7 +676,7 @@ def actor_suggestions(request: HttpRequest) -> TemplateResponse:
 
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def actor_detail(request: HttpRequest, *, slug: str) -> HttpResponse:
-    actor = get_object_or_404(Actor.objects.select_related("parent"), slug=slug)
+    actor = get_object_or_404(Actor.objects.public().select_related("parent"), slug=slug)
     query, actor_error = with_typed_actor(request.GET)
     if not actor_error and (redirect := untidy_redirect(request, query)) is not None:
         return redirect
