@@ -92,8 +92,9 @@ def test_a_one_letter_search_is_refused_naming_q(client, curated):
     assert client.get("/api/v1/facets?q=t").status_code == 422
     page = client.get("/?q=t&sort=relevance")
     assert page.status_code == 200
-    # The message is the page's to show beside the field (the template's part).
     assert "too short to search for" in page.context["errors"]["q"]
+    html = page.content.decode()
+    assert 'id="q-error"' in html and "too short to search for" in html
     # One Hangul syllable or two letters are words.
     assert client.get("/api/v1/events?q=북").status_code == 200
     assert client.get("/api/v1/events?q=UN").status_code == 200
