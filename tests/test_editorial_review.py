@@ -227,3 +227,22 @@ def test_roles_on_the_review_pages(client, roles):
     assert 'name="approve"' in client.get(review_url(revision)).content.decode()
     client.logout()
     assert client.get(review_url(revision)).status_code == 302  # to the login page
+
+
+def test_an_editors_revert_from_history_is_a_proposal_too(client, roles):
+    event = Event.objects.get(slug=SLUG)
+    old_title = event.title
+    event.title = "A later title"
+    event.save()
+    event.refresh_from_db()
+    first = event.history.order_by("history_date", "history_id").first()
+    login(client, roles["editor"])
+    url = reverse("admin:timeline_event_simple_history", args=[event.pk, first.history_id])
+    data = form_data(event, title=old_title)
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    event.refresh_from_db()
+    assert event.title == "A later title"
+    assert client.get(f"/api/v1/events/{SLUG}").json()["title"] == "A later title"
+    revision = ProposedRevision.objects.get(object_id=event.pk, state="pending")
+    assert revision.payload["fields"]["title"] == old_title

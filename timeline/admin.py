@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseNotFound,
+    HttpResponseRedirect,
+)
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -31,8 +39,10 @@ from timeline.models import (
     RevisionState,
     Role,
     Source,
+    StagedImport,
     Tag,
 )
+from timeline.services import csv_import
 from timeline.services import editorial as services
 
 HTMX_JS = "django_htmx/htmx-2.min.js"
@@ -103,7 +113,6 @@ class EventAdminForm(forms.ModelForm):
             "end",
             "precision",
             "approximate",
-            "date_text",
             "summary",
             "body",
             "location",
@@ -256,10 +265,13 @@ class ReviewedChangeAdmin(SimpleHistoryAdmin):
 
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)
+        self.keep_as_proposal(request, form.instance)
+
+    def keep_as_proposal(self, request, obj) -> None:
+        """Turn the saved state into a proposal and roll the live rows back."""
         savepoint = getattr(request, "proposal_savepoint", None)
         if savepoint is None:
             return
-        obj = form.instance
         payload = services.snapshot(obj=type(obj).objects.get(pk=obj.pk))
         transaction.savepoint_rollback(savepoint)
         request.proposal_savepoint = None
@@ -271,12 +283,19 @@ class ReviewedChangeAdmin(SimpleHistoryAdmin):
                 obj=live, payload=payload, user=request.user
             )
 
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # Reverting to an old version is a change like any other: one transaction, so that
+        # a revert of a live record becomes a proposal too.
+        with transaction.atomic():
+            return super().history_form_view(request, object_id, version_id, extra_context)
+
     def construct_change_message(self, request, form, formsets, add=False):
         if getattr(request, "proposal", False):
             return [{"changed": {"fields": ["proposed a change for review"]}}]
         return super().construct_change_message(request, form, formsets, add)
 
     def response_change(self, request, obj):
+        self.keep_as_proposal(request, obj)  # the history form saves no inlines
         if not hasattr(request, "proposal"):
             return super().response_change(request, obj)
         opts = obj._meta
@@ -367,7 +386,6 @@ class EventAdmin(ReviewedChangeAdmin):
                     "when_base",
                     ("start", "end"),
                     ("precision", "approximate"),
-                    "date_text",
                     "loaded_version",
                 ]
             },
@@ -574,29 +592,52 @@ class EventAdmin(ReviewedChangeAdmin):
         if not self.has_add_permission(request):
             raise PermissionDenied
         form = CsvImportForm(request.POST or None, request.FILES or None)
-        report = None
-        if request.method == "POST" and form.is_valid():
-            content = form.cleaned_data["file"].read().decode("utf-8-sig", errors="replace")
-            dry_run = "apply" not in request.POST
-            report = bulk.import_events_csv(content, dry_run=dry_run, user=request.user)
-            if not dry_run and report.ok:
-                self.message_user(
-                    request,
-                    f"Imported {report.created} new and {report.updated} updated event(s) as "
-                    "drafts."
-                    if report.created or report.updated
-                    else "Nothing to change.",
-                    messages.SUCCESS,
-                )
-                return HttpResponseRedirect(reverse("admin:timeline_event_changelist"))
+        report, staged, upload_error = None, None, None
+        if request.method == "POST":
+            content, name, upload_error = self.csv_content(request, form)
+            if content is not None and "apply" in request.POST:
+                report = csv_import.apply_import(content, user=request.user)
+                if report.ok:
+                    StagedImport.objects.filter(user=request.user).delete()
+                    self.message_user(request, import_message(report), messages.SUCCESS)
+                    return HttpResponseRedirect(reverse("admin:timeline_event_changelist"))
+            elif content is not None:
+                report = csv_import.plan_import(content)
+                if report.ok:
+                    staged = stage_import(user=request.user, name=name, content=content)
         context = {
             **self.admin_site.each_context(request),
-            "title": "Import events from CSV",
+            "title": "Import events from a spreadsheet (CSV)",
             "form": form,
             "report": report,
+            "staged": staged,
+            "upload_error": upload_error,
+            "columns": csv_import.COLUMNS,
+            "max_rows": csv_import.max_rows(),
+            "max_size": csv_import.file_size(csv_import.max_bytes()),
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/timeline/event/import_csv.html", context)
+
+    def csv_content(self, request, form) -> tuple[str | None, str, str | None]:
+        """The CSV text from the upload, or from the file kept at the dry run."""
+        staged_id = request.POST.get("staged", "")
+        if staged_id:
+            staged = (
+                StagedImport.objects.filter(user=request.user, pk=staged_id).first()
+                if staged_id.isascii() and staged_id.isdigit()
+                else None
+            )
+            if staged is None:
+                return None, "", "That checked file is no longer kept: choose the file again."
+            return staged.content, staged.file_name, None
+        if not form.is_valid():
+            return None, "", None
+        upload = form.cleaned_data["file"]
+        if upload.size > csv_import.max_bytes():
+            return None, upload.name, csv_import.too_large(upload.size)
+        content, problem = csv_import.decode_upload(upload.read())
+        return content, upload.name, problem
 
     def export_csv(self, request: HttpRequest) -> HttpResponse:
         if not self.has_view_permission(request):
@@ -611,8 +652,19 @@ class EventAdmin(ReviewedChangeAdmin):
         if request.method == "POST":
             if not self.has_add_permission(request):
                 raise PermissionDenied
-            restored = bulk.restore_deleted_event(int(request.POST["history_id"]))
-            self.message_user(request, f"Restored “{restored.title}”.", messages.SUCCESS)
+            history_id = request.POST.get("history_id", "")
+            if not (history_id.isascii() and history_id.isdigit()) or len(history_id) > 18:
+                return HttpResponseBadRequest("history_id must be the number of a deleted event.")
+            try:
+                restored = bulk.restore_deleted_event(int(history_id), user=request.user)
+            except bulk.RestoreError as error:
+                return HttpResponseNotFound(str(error))
+            self.message_user(
+                request,
+                f"Restored “{restored.title}” as a draft; submit it for review to publish it "
+                "again.",
+                messages.SUCCESS,
+            )
             return HttpResponseRedirect(reverse("admin:timeline_event_change", args=[restored.pk]))
         context = {
             **self.admin_site.each_context(request),
@@ -623,22 +675,60 @@ class EventAdmin(ReviewedChangeAdmin):
         return TemplateResponse(request, "admin/timeline/event/deleted.html", context)
 
 
+def import_message(report) -> str:
+    parts = []
+    if report.created:
+        parts.append(f"created {report.created} draft event(s)")
+    if report.updated:
+        parts.append(f"updated {report.updated} event(s)")
+    if report.proposed:
+        parts.append(f"sent {report.proposed} change(s) to published events for review")
+    if report.sources_proposed:
+        parts.append(
+            f"sent {report.sources_proposed} change(s) to sources that published events cite "
+            "for review"
+        )
+    return ("Imported: " + "; ".join(parts) + ".") if parts else "Nothing to change."
+
+
+def stage_import(*, user, name: str, content: str) -> StagedImport:
+    """Keep a checked file for the confirm step (one per editor; older ones are dropped)."""
+    StagedImport.objects.filter(user=user).delete()
+    StagedImport.objects.filter(created_at__lt=timezone.now() - timedelta(days=1)).delete()
+    return StagedImport.objects.create(user=user, file_name=name[:255], content=content)
+
+
+ARTICLE_MAX_CHARS = 20_000
+
+
 class ArticleForm(forms.Form):
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 16, "cols": 100}))
+    text = forms.CharField(
+        max_length=ARTICLE_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 16, "cols": 80}),
+        help_text=f"Paste the article's text (at most {ARTICLE_MAX_CHARS:,} characters: "
+        "for a longer piece, paste the part that reports the events).",
+        error_messages={
+            "max_length": "The text is %(show_value)s characters long; the limit is "
+            "%(limit_value)s. Paste only the part that reports the events."
+        },
+    )
     url = forms.URLField(required=False, assume_scheme="https")
     title = forms.CharField(required=False, help_text="The article's headline.")
     publisher = forms.CharField(required=False)
     published_on = forms.DateField(
         required=False,
         help_text="Relative dates in the text are read against this day (else today).",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=iso_date_input(),
     )
     language = forms.CharField(required=False, max_length=35, help_text="BCP 47, e.g. en, ko.")
     ai_generated = forms.BooleanField(required=False, label="The article was generated by AI")
 
 
 class CsvImportForm(forms.Form):
-    file = forms.FileField(help_text="Same columns as the curated events.csv.")
+    file = forms.FileField(
+        label="Spreadsheet file (CSV)",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
 
 
 def create_drafts_from_article(request, *, data: dict, candidates, selected: list[str]):

@@ -1,112 +1,71 @@
 """Bulk editorial work: CSV import/export in the curated columns, and restoring deleted events.
 
-The CSV import checks rows with the same rules as the curated loader (`curated.check_event_rows`)
-and writes them with the same code (`curated.write_event_rows`): all rows or none.
+The CSV import itself lives in timeline/services/csv_import.py; these are the admin's entry points.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass, field
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils.text import slugify
 
-from timeline.curated import (
-    EVENT_COLUMNS,
-    CuratedDataError,
-    LoadReport,
-    check_event_rows,
-    read_csv_text,
-    write_event_rows,
-)
-from timeline.models import Actor, Citation, Event, Participation
+from timeline.exports import safe_cell
+from timeline.models import Citation, Event, Participation, Publication
+from timeline.services import csv_import
 
 
-@dataclass
-class ImportReport:
-    dry_run: bool
-    errors: list[str] = field(default_factory=list)
-    rows: list[dict] = field(default_factory=list)  # slug, title, action
-    created: int = 0
-    updated: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-
-def import_events_csv(content: str, *, dry_run: bool, user=None) -> ImportReport:
+def import_events_csv(content: str, *, dry_run: bool, user=None) -> csv_import.ImportReport:
     """Check every row; write nothing unless all pass and this is not a dry run."""
-    report = ImportReport(dry_run=dry_run)
-    try:
-        rows = read_csv_text(content, columns=EVENT_COLUMNS, name="line")
-    except CuratedDataError as error:
-        report.errors = [e.replace("line:", "line ", 1) for e in error.errors]
-        return report
-    actors = {actor.name: actor for actor in Actor.objects.all()}
-    report.errors = [
-        error.replace("line:", "line ", 1)
-        for error in check_event_rows(rows, file_name="line", actor_names=set(actors))
-    ]
-    if report.errors:
-        return report
-    existing = set(
-        Event.objects.filter(slug__in=[row["id"] for _, row in rows]).values_list("slug", flat=True)
-    )
-    for _, row in rows:
-        action = "update" if row["id"] in existing else "create"
-        report.rows.append({"slug": row["id"], "title": row["title"], "action": action})
-    report.created = sum(1 for r in report.rows if r["action"] == "create")
-    report.updated = sum(1 for r in report.rows if r["action"] == "update")
     if dry_run:
-        return report
-    load_report = LoadReport()
-    with transaction.atomic():
-        write_event_rows(rows, report=load_report, actors=actors, publication=None)
-        if user is not None:
-            new = [r["slug"] for r in report.rows if r["action"] == "create"]
-            Event.objects.filter(slug__in=new).update(created_by=user, updated_by=user)
-    report.updated = load_report.updated.get("events", 0)
-    return report
+        return csv_import.plan_import(content)
+    return csv_import.apply_import(content, user=user)
+
+
+EXPORT_COLUMNS = csv_import.COLUMNS
 
 
 def export_events_csv(events: QuerySet) -> str:
-    """Every event (any publication state) in the curated events.csv columns."""
+    """Every event (any publication state) in the import's columns, formulas neutralised.
+
+    Starts with a byte-order mark so that spreadsheet programs read the Korean text as UTF-8.
+    """
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=EVENT_COLUMNS)
-    writer.writeheader()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer)
+    writer.writerow(EXPORT_COLUMNS)
     events = events.order_by("start", "end", "id").prefetch_related(
         "participations__actor", "citations__source"
     )
-    for event in events:
+    for event in events.iterator(chunk_size=500):
         citations = [c for c in event.citations.all() if c.source.url]
         first = citations[0] if citations else None
         names = list(dict.fromkeys(p.actor.name for p in event.participations.all()))
-        writer.writerow(
-            {
-                "id": event.slug,
-                "title": event.title,
-                "kind": event.kind,
-                "start_date": event.start.isoformat(),
-                "end_date": event.end.isoformat(),
-                "precision": event.precision,
-                "status": event.status,
-                "location": event.location,
-                "country": event.country,
-                "actors": "; ".join(names),
-                "summary": event.summary,
-                "source_url": first.source.url if first else "",
-                "source_publisher": first.source.publisher if first else "",
-                "source_published": first.source.published_on.isoformat()
-                if first and first.source.published_on
-                else "",
-                "evidence": first.note if first else "",
-            }
-        )
+        row = {
+            "id": event.slug,
+            "title": event.title,
+            "kind": event.kind,
+            "start_date": event.start.isoformat(),
+            "end_date": event.end.isoformat(),
+            "precision": event.precision,
+            "status": event.status,
+            "location": event.location,
+            "country": event.country,
+            "actors": "; ".join(names),
+            "summary": event.summary,
+            "source_url": first.source.url if first else "",
+            "source_publisher": first.source.publisher if first else "",
+            "source_published": first.source.published_on.isoformat()
+            if first and first.source.published_on
+            else "",
+            "evidence": first.note if first else "",
+            "approximate": "true" if event.approximate else "false",
+            "date_text": event.date_text,
+        }
+        writer.writerow([safe_cell(row[column]) for column in EXPORT_COLUMNS])
     return buffer.getvalue()
 
 
@@ -130,13 +89,29 @@ def deleted_event_records() -> list:
     return records
 
 
-def restore_deleted_event(history_id: int) -> Event:
-    """Bring back a deleted event with the participants and citations it had when deleted."""
-    record = Event.history.get(history_id=history_id, history_type="-")
+class RestoreError(Exception):
+    """The restore cannot be done; the message is for the editor."""
+
+
+def restore_deleted_event(history_id: int, *, user=None) -> Event:
+    """Bring back a deleted event, as a draft, with the participants and citations it had.
+
+    A draft, whatever it was when deleted: whoever restores it, a reviewer decides again
+    whether it goes public.
+    """
+    record = Event.history.filter(history_id=history_id, history_type="-").first()
+    if record is None:
+        raise RestoreError("No deleted event has that history id.")
+    if Event.objects.filter(pk=record.id).exists():
+        raise RestoreError(f"“{record.title}” exists again already.")
     with transaction.atomic():
         event = record.instance
         if Event.objects.filter(slug=event.slug).exists():
             event.slug = unique_slug(event.slug)
+        event.publication = Publication.DRAFT
+        event.updated_by = user
+        event._history_user = user
+        event._change_reason = "Restored after deletion (as a draft)"
         event.save()
         for model in (Participation, Citation):
             rows = model.history.filter(event_id=record.id, history_type="-")

@@ -597,6 +597,7 @@ class ProposedRevision(models.Model):
     comment = models.TextField(blank=True, help_text="The reviewer's reason for sending it back.")
 
     class Meta:
+        verbose_name = "proposed change"
         ordering = ["-submitted_at", "-id"]
         indexes = [
             models.Index(fields=["state", "content_type", "object_id"], name="revision_target"),
@@ -609,3 +610,18 @@ class ProposedRevision(models.Model):
 
     def __str__(self) -> str:
         return f"Proposed change to “{self.label}”"
+
+
+class StagedImport(models.Model):
+    """A CSV file checked in a dry run, kept so that the editor confirms without re-uploading."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    file_name = models.CharField(max_length=255)
+    content = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.file_name
