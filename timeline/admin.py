@@ -761,6 +761,7 @@ def create_drafts_from_article(request, *, data: dict, candidates, selected: lis
                 precision=candidate.span.precision.value,
                 approximate=candidate.span.approximate,
                 date_text=candidate.date_text,
+                status=candidate.status,
                 publication=Publication.DRAFT,
                 created_by=request.user,
                 updated_by=request.user,

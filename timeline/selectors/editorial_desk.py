@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 
-from timeline.models import Event, EventStatus, ProposedRevision, Publication, RevisionState
+from timeline.caching import data_version
+from timeline.models import Event, ProposedRevision, Publication, RevisionState
+from timeline.selectors.record import Finding, overdue_plans, record_findings
 
 HOME_ROWS = 10
 
@@ -59,14 +61,15 @@ def single_source_events() -> QuerySet:
     )
 
 
-def overdue_plans(*, today: date | None = None) -> QuerySet:
-    """Published events still called scheduled or proposed after their dates have passed."""
-    return (
-        Event.objects.published()
-        .filter(status__in=[EventStatus.SCHEDULED, EventStatus.PROPOSED])
-        .filter(end__lt=today or date.today())
-        .order_by("end")
-    )
+def policy_findings() -> list[Finding]:
+    """The source-policy findings (`manage.py check_record`), counted once per data version:
+    the check reads every published event and its accounts."""
+    key = f"desk-policy-findings:{data_version()}"
+    findings = cache.get(key)
+    if findings is None:
+        findings = [f for f in record_findings() if f.rule != "past-scheduled"]
+        cache.set(key, findings, 3600)
+    return findings
 
 
 def recently_published() -> QuerySet:
@@ -76,6 +79,7 @@ def recently_published() -> QuerySet:
 def editor_home(*, user) -> dict:
     weak = single_source_events()
     overdue = overdue_plans()
+    policy = policy_findings()
     return {
         "awaiting_review": list(awaiting_review()[:HOME_ROWS]),
         "events_in_review": list(events_in_review().order_by("-updated_at")[:HOME_ROWS]),
@@ -84,6 +88,8 @@ def editor_home(*, user) -> dict:
         "single_source_count": weak.count(),
         "overdue": list(overdue[:HOME_ROWS]),
         "overdue_count": overdue.count(),
+        "policy_findings": policy[:HOME_ROWS],
+        "policy_findings_count": len(policy),
         "recently_published": list(recently_published()[:HOME_ROWS]),
         "drafts": list(drafts_of(user).order_by("-updated_at")[:HOME_ROWS]),
         "counts": desk_counts(user=user),

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 
 from timeline.models import Citation, Event, EventStatus, Source, SourceKind
 
@@ -40,13 +40,27 @@ class Finding:
     rule: str
     subject: str  # "event <slug>" or "source <url or headline>"
     message: str
+    # What an editor opens to fix it (the admin links to it); not part of the printed line.
+    event_id: int | None = None
+    source_id: int | None = None
 
     def __str__(self) -> str:
         return f"{self.rule}: {self.subject}: {self.message}"
 
 
+def overdue_plans(*, today: date | None = None) -> QuerySet:
+    """Published events still called scheduled or proposed after their dates have passed."""
+    return (
+        Event.objects.published()
+        .filter(status__in=[EventStatus.SCHEDULED, EventStatus.PROPOSED])
+        .filter(end__lt=today or date.today())
+        .order_by("end")
+    )
+
+
 def record_findings(*, today: date | None = None) -> list[Finding]:
     today = today or date.today()
+    overdue = set(overdue_plans(today=today).values_list("pk", flat=True))
     citations = Citation.objects.select_related("source").order_by("id")
     events = (
         Event.objects.published()
@@ -66,6 +80,7 @@ def record_findings(*, today: date | None = None) -> list[Finding]:
                     subject,
                     "no account from an official text, a wire or a newspaper/broadcaster "
                     f"(accounts: {kinds})",
+                    event_id=event.pk,
                 )
             )
         for citation in accounts:
@@ -77,19 +92,26 @@ def record_findings(*, today: date | None = None) -> list[Finding]:
                         subject,
                         f"the account of {citation.source.title!r} does not say what in the "
                         "source supports the event (add the quote or a note)",
+                        event_id=event.pk,
                     )
                 )
         if accounts and not any(DATED.search(f"{c.quote} {c.note}") for c in accounts):
             findings.append(
-                Finding("evidence", subject, "no account says what in it supports the date")
+                Finding(
+                    "evidence",
+                    subject,
+                    "no account says what in it supports the date",
+                    event_id=event.pk,
+                )
             )
-        if event.status in (EventStatus.SCHEDULED, EventStatus.PROPOSED) and event.end < today:
+        if event.pk in overdue:
             findings.append(
                 Finding(
                     "past-scheduled",
                     subject,
                     f"{event.get_status_display().lower()} for {event.date_display}, which has "
                     "passed: record what happened (occurred, cancelled…)",
+                    event_id=event.pk,
                 )
             )
     for source in sorted(cited_sources.values(), key=lambda s: s.pk):
@@ -100,6 +122,7 @@ def record_findings(*, today: date | None = None) -> list[Finding]:
                     "source-fields",
                     f"source {source.url or source.title}",
                     "missing " + ", ".join(missing),
+                    source_id=source.pk,
                 )
             )
     return findings
