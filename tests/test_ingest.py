@@ -335,3 +335,25 @@ def test_optional_research_seed_articles(curated):
     assert dated[(date(2018, 6, 1), date(2018, 6, 30))].span.precision == Precision.MONTH
     assert (date(2026, 3, 21), date(2026, 4, 10)) in dated
     assert dated[(date(2025, 12, 19), date(2025, 12, 19))].kind == "statement"
+
+
+def test_admin_import_keeps_the_status_it_read(client, curated, django_user_model):
+    admin = django_user_model.objects.create_superuser("chief2", password="pw-chief-12345")
+    client.force_login(admin)
+    url = reverse("admin:timeline_event_import_article")
+    text = article("en_missiles_wire.txt")
+    published = date(2026, 3, 5)
+    candidates = propose_events(text, published_on=published, language="en")
+    index = next(i for i, c in enumerate(candidates) if c.status == "scheduled")
+    data = {
+        "text": text,
+        "url": "https://example.org/missiles-wire",
+        "title": "North Korea fires missiles",
+        "publisher": "Example Wire",
+        "published_on": published.isoformat(),
+        "language": "en",
+    }
+    response = client.post(url, {**data, "create": "1", "candidate": [str(index)]})
+    assert response.status_code == 302
+    event = Event.objects.get(citations__source__url=data["url"])
+    assert event.status == "scheduled" and event.publication == "draft"

@@ -180,3 +180,20 @@ def test_accounts_are_shown_strongest_first(curated, client):
     )
     text = html.content.decode()
     assert text.index("KBS World") < text.index("AI-generated</span>")
+
+
+def test_the_editors_home_lists_policy_findings(client, curated, django_user_model):
+    from django.urls import reverse
+
+    reviewer = django_user_model.objects.create_superuser("desk-chief", password="pw-desk-12345")
+    client.force_login(reviewer)
+    page = client.get(reverse("admin:index")).content.decode()
+    assert "Every published event meets the source policy." in page
+    event = Event.objects.get(slug="2018-06-12-singapore-summit")
+    for citation in event.citations.all():  # saved one by one, as the admin saves them
+        citation.quote, citation.note = "", ""
+        citation.save()
+    page = client.get(reverse("admin:index")).content.decode()
+    assert "Against the source policy (" in page
+    assert "event 2018-06-12-singapore-summit" in page
+    assert reverse("admin:timeline_event_change", args=[event.pk]) in page
