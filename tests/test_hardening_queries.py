@@ -77,7 +77,7 @@ def test_an_api_query_past_the_budget_is_a_503_naming_what_to_narrow(client, mon
         with connection.cursor() as cursor:
             cursor.execute(slow_sql())
 
-    monkeypatch.setattr("timeline.api.event_page", slow_page)
+    monkeypatch.setattr("timeline.api.rendered_page", slow_page)
     with short_budget():
         response = client.get("/api/v1/events?q=summit")
     assert response.status_code == 503
@@ -170,7 +170,9 @@ def test_a_cursor_with_absurd_numbers_is_a_422_naming_cursor(client, curated, va
     response = client.get(f"/api/v1/events?{query}cursor={cursor}")
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "cursor"
-    page = client.get(f"/?{query}cursor={cursor}")
+    # Pages list newest first by default: ask for the order the cursor claims to belong to.
+    order = "" if query else "sort=chronological&"
+    page = client.get(f"/?{query}{order}cursor={cursor}")
     assert page.status_code == 200
     assert "not one this service issued" in page.content.decode()
     assert "not one this service issued" in page.context["errors"]["cursor"]

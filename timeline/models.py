@@ -397,12 +397,9 @@ class Event(models.Model):
         return self.span.display()
 
     def public_status(self, *, today: date | None = None) -> str:
-        """The status readers see (pages and API): a scheduled or proposed event whose end
-        date has passed is "outcome_not_recorded" until an editor records what happened."""
-        waiting = self.status in (EventStatus.SCHEDULED, EventStatus.PROPOSED)
-        if waiting and self.end < (today or timezone.localdate()):
-            return OUTCOME_NOT_RECORDED
-        return self.status
+        return public_status_at(
+            status=self.status, end=self.end, today=today or timezone.localdate()
+        )
 
     @property
     def public_status_label(self) -> str:
@@ -410,6 +407,13 @@ class Event(models.Model):
         if status == OUTCOME_NOT_RECORDED:
             return str(OUTCOME_NOT_RECORDED_LABEL)
         return str(EventStatus(status).label)
+
+
+def public_status_at(*, status: str, end: date, today: date) -> str:
+    """The status readers see (pages and API): a scheduled or proposed event whose end date
+    has passed is "outcome_not_recorded" until an editor records what happened."""
+    waiting = status in (EventStatus.SCHEDULED, EventStatus.PROPOSED)
+    return OUTCOME_NOT_RECORDED if waiting and end < today else status
 
 
 class Participation(models.Model):

@@ -49,6 +49,7 @@ from timeline.models import (
     Participation,
     Source,
     Tag,
+    public_status_at,
 )
 from timeline.schemas import EventDetail, EventItem, event_detail
 
@@ -65,7 +66,7 @@ def json_bytes(data: Any) -> bytes:
 def status_at(*, status: str, end: date, today: date) -> str:
     """The status a reader is shown on `today`. Stored renderings hold the recorded status;
     a rule that depends on the date goes here and is applied to every answer as it is read."""
-    return status
+    return public_status_at(status=status, end=end, today=today)
 
 
 def with_status(
