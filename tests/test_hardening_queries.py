@@ -90,7 +90,7 @@ def test_a_one_letter_search_is_refused_naming_q(client, curated):
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "q"
     assert client.get("/api/v1/facets?q=t").status_code == 422
-    page = client.get("/?q=t&sort=relevance")
+    page = client.get("/en/?q=t&sort=relevance")
     assert page.status_code == 200
     # The message is the page's to show beside the field (the template's part).
     assert "too short to search for" in page.context["errors"]["q"]
@@ -169,7 +169,7 @@ def test_a_cursor_with_absurd_numbers_is_a_422_naming_cursor(client, curated, va
     response = client.get(f"/api/v1/events?{query}cursor={cursor}")
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "cursor"
-    page = client.get(f"/?{query}cursor={cursor}")
+    page = client.get(f"/en/?{query}cursor={cursor}")
     assert page.status_code == 200
     assert "not one this service issued" in page.content.decode()
     assert "not one this service issued" in page.context["errors"]["cursor"]
@@ -177,7 +177,7 @@ def test_a_cursor_with_absurd_numbers_is_a_422_naming_cursor(client, curated, va
 
 @pytest.mark.parametrize("limit", ["²", "٣", "1e3", "-1", "0", "201"])
 def test_an_odd_limit_is_named_not_a_500(client, curated, limit):
-    page = client.get("/", {"limit": limit})
+    page = client.get("/en/", {"limit": limit})
     assert page.status_code == 200
     assert "limit must be a whole number" in page.context["errors"]["limit"]
     assert client.get("/api/v1/events", {"limit": limit}).status_code == 422

@@ -94,6 +94,7 @@ class EventAdminForm(forms.ModelForm):
         model = Event
         fields = [
             "title",
+            "title_ko",
             "slug",
             "kind",
             "status",
@@ -105,8 +106,10 @@ class EventAdminForm(forms.ModelForm):
             "approximate",
             "date_text",
             "summary",
+            "summary_ko",
             "body",
             "location",
+            "location_ko",
             "country",
             "latitude",
             "longitude",
@@ -344,7 +347,9 @@ class EventAdmin(ReviewedChangeAdmin):
     list_filter = ["kind", "status", "publication", "precision", "country", "tags"]
     search_fields = [
         "title",
+        "title_ko",
         "summary",
+        "summary_ko",
         "slug",
         "participations__actor__name",
         "participations__actor__name_keys",
@@ -357,7 +362,7 @@ class EventAdmin(ReviewedChangeAdmin):
     history_list_display = ["publication"]
     change_list_template = "admin/timeline/event/change_list.html"
     fieldsets = [
-        (None, {"fields": ["title", "slug", "kind", "status", "publication"]}),
+        (None, {"fields": ["title", "title_ko", "slug", "kind", "status", "publication"]}),
         (
             "When",
             {
@@ -371,8 +376,8 @@ class EventAdmin(ReviewedChangeAdmin):
                 ]
             },
         ),
-        (None, {"fields": ["summary", "body", "tags"]}),
-        ("Where", {"fields": ["location", "country", ("latitude", "longitude")]}),
+        (None, {"fields": ["summary", "summary_ko", "body", "tags"]}),
+        ("Where", {"fields": ["location", "location_ko", "country", ("latitude", "longitude")]}),
     ]
 
     class Media:
@@ -691,7 +696,17 @@ class ActorAdminForm(forms.ModelForm):
 
     class Meta:
         model = Actor
-        fields = ["name", "slug", "kind", "country", "aliases_text", "description", "parent"]
+        fields = [
+            "name",
+            "name_ko",
+            "slug",
+            "kind",
+            "country",
+            "aliases_text",
+            "description",
+            "description_ko",
+            "parent",
+        ]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -708,7 +723,7 @@ class ActorAdmin(ReviewedChangeAdmin):
     form = ActorAdminForm
     list_display = ["name", "kind", "country", "alias_list"]
     list_filter = ["kind", "country"]
-    search_fields = ["name", "name_keys", "description"]
+    search_fields = ["name", "name_keys", "description", "description_ko"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["parent"]
 
@@ -738,7 +753,7 @@ class SourceAdmin(ReviewedChangeAdmin):
 
 @admin.register(Tag)
 class TagAdmin(admin.ModelAdmin):
-    search_fields = ["name"]
+    search_fields = ["name", "name_ko"]
     prepopulated_fields = {"slug": ["name"]}
 
 

@@ -38,6 +38,7 @@ from timeline.schemas import (
     EventDetail,
     EventPage,
     Facets,
+    LanguageQuery,
     SourceOut,
     TagOut,
     actor_dict,
@@ -46,6 +47,7 @@ from timeline.schemas import (
     event_item,
     source_dict,
 )
+from timeline.translation import localized_text
 
 # What a slug can be; anything else (a NUL byte, say) is simply not found.
 SLUG = re.compile(r"[-\w]{1,200}")
@@ -138,6 +140,7 @@ def database_failed(request: HttpRequest, error: OperationalError) -> HttpRespon
 )
 def list_events(
     request: HttpRequest,
+    language: Query[LanguageQuery],
     filters: Query[TimelineFilter],
     paging: Query[Paging],
 ):
@@ -151,6 +154,8 @@ def list_events(
         query = filters.to_query(cursor=page.next_cursor, limit=str(paging.limit))
         if paging.count:
             query["count"] = "true"
+        if language.lang != "en":
+            query["lang"] = language.lang
         next_url = f"{request.path}?{query.urlencode()}"
     body = {
         "items": [event_item(event) for event in page.events],
@@ -168,7 +173,7 @@ def list_events(
     url_name="event_detail",
     tags=["events"],
 )
-def get_event(request: HttpRequest, slug: str):
+def get_event(request: HttpRequest, language: Query[LanguageQuery], slug: str):
     """One published event with its participants, every account and its relations."""
     event = published_event(slug) if SLUG.fullmatch(slug) else None
     if event is None:
@@ -182,7 +187,7 @@ def get_event(request: HttpRequest, slug: str):
     url_name="actor_list",
     tags=["actors"],
 )
-def list_actors(request: HttpRequest, query: Query[ActorQuery]):
+def list_actors(request: HttpRequest, language: Query[LanguageQuery], query: Query[ActorQuery]):
     actors = Actor.objects.select_related("parent").order_by("name")
     if q := query.q.replace("\x00", ""):
         actors = actors.matching(q)
@@ -199,7 +204,7 @@ def list_actors(request: HttpRequest, query: Query[ActorQuery]):
     url_name="actor_detail",
     tags=["actors"],
 )
-def get_actor(request: HttpRequest, slug: str):
+def get_actor(request: HttpRequest, language: Query[LanguageQuery], slug: str):
     actor = (
         Actor.objects.select_related("parent")
         .annotate(
@@ -230,13 +235,21 @@ def list_sources(request: HttpRequest):
 
 
 @api.get("/tags", response=list[TagOut], url_name="tag_list", tags=["tags"])
-def list_tags(request: HttpRequest):
+def list_tags(request: HttpRequest, language: Query[LanguageQuery]):
     tags = TagModel.objects.annotate(
         event_count=Count(
             "events", filter=Q(events__publication=Event.Publication.PUBLISHED), distinct=True
         )
     ).order_by("name")
-    return [{"slug": t.slug, "name": t.name, "event_count": t.event_count} for t in tags]
+    return [
+        {
+            "slug": t.slug,
+            "name": localized_text(t, "name"),
+            "name_ko": t.name_ko,
+            "event_count": t.event_count,
+        }
+        for t in tags
+    ]
 
 
 @api.get(
@@ -310,7 +323,9 @@ def list_changes(request: HttpRequest, query: Query[ChangesQuery]):
     url_name="export_csv",
     tags=["exports"],
 )
-def export_csv(request: HttpRequest, filters: Query[TimelineFilter]):
+def export_csv(
+    request: HttpRequest, language: Query[LanguageQuery], filters: Query[TimelineFilter]
+):
     return exports.csv_response(event_list(filters))
 
 
@@ -321,7 +336,9 @@ def export_csv(request: HttpRequest, filters: Query[TimelineFilter]):
     url_name="export_ics",
     tags=["exports"],
 )
-def export_ics(request: HttpRequest, filters: Query[TimelineFilter]):
+def export_ics(
+    request: HttpRequest, language: Query[LanguageQuery], filters: Query[TimelineFilter]
+):
     return exports.ical_response(event_list(filters), request=request)
 
 
@@ -332,7 +349,9 @@ def export_ics(request: HttpRequest, filters: Query[TimelineFilter]):
     url_name="export_atom",
     tags=["exports"],
 )
-def export_atom(request: HttpRequest, filters: Query[TimelineFilter]):
+def export_atom(
+    request: HttpRequest, language: Query[LanguageQuery], filters: Query[TimelineFilter]
+):
     newest = filters.model_copy(update={"sort": "newest"})
     return exports.atom_response(event_list(newest), request=request, filters=filters)
 
@@ -351,5 +370,7 @@ def export_atom(request: HttpRequest, filters: Query[TimelineFilter]):
     url_name="export_timelinejs",
     tags=["exports"],
 )
-def export_timelinejs(request: HttpRequest, filters: Query[TimelineFilter]):
+def export_timelinejs(
+    request: HttpRequest, language: Query[LanguageQuery], filters: Query[TimelineFilter]
+):
     return exports.timelinejs_response(event_list(filters), request=request)

@@ -18,6 +18,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.html import escape
+from django.utils.translation import gettext
 
 from timeline.dates import Precision
 from timeline.models import Event
@@ -219,8 +220,10 @@ def timelinejs_response(events: QuerySet, *, request: HttpRequest) -> HttpRespon
     document = {
         "title": {
             "text": {
-                "headline": "Korean Peninsula diplomacy",
-                "text": "Events with their actors and sources.",
+                # In the requested language; embed with TimelineJS's option language: "ko" for
+                # its own Korean interface (month names, navigation).
+                "headline": gettext("Korean Peninsula diplomacy"),
+                "text": gettext("Events with their actors and sources."),
             }
         },
         "events": slides,
