@@ -71,7 +71,7 @@ def test_relevance_order_puts_title_matches_first_and_pages_cover_all(client, cu
     html = client.get("/en/?q=summit&sort=relevance&limit=200").content.decode()
     import re
 
-    page_slugs = re.findall(r'<li class="event" id="e-([^"]+)"', html)
+    page_slugs = re.findall(r'<li class="event[^"]*" id="e-([^"]+)"', html)
     api = client.get("/api/v1/events?q=summit&sort=relevance&limit=200").json()
     assert page_slugs == [item["slug"] for item in api["items"]]
 
