@@ -64,6 +64,9 @@ MIDDLEWARE = [
     # Django's gzip adds random padding against BREACH; pages are mostly repetitive HTML.
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language comes from the URL (/en/…, /ko/…); the API's from its `lang` parameter.
+    "django.middleware.locale.LocaleMiddleware",
+    "timeline.locale.ApiLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -92,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
+                "timeline.locale.language_links",
             ],
         },
     },
@@ -195,7 +199,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-gb"
+# Two languages, each with its own URLs (/en/…, /ko/…; see config/urls.py). "/" and other
+# unprefixed public addresses redirect to the language the browser asks for (Accept-Language),
+# else English. The admin follows the editor's browser language.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("ko", "한국어")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_NAME = "language"
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

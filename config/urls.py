@@ -1,5 +1,6 @@
 import os
 
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponsePermanentRedirect
 from django.templatetags.static import static
@@ -23,5 +24,6 @@ urlpatterns = [
     path("readyz", readyz, name="readyz"),
     path(ADMIN_URL, admin.site.urls),
     path("api/v1/", api.urls),
-    path("", include("timeline.urls")),
 ]
+# The public pages in each language at its own address: /en/…, /ko/….
+urlpatterns += i18n_patterns(path("", include("timeline.urls")), prefix_default_language=True)

@@ -210,7 +210,7 @@ def test_editor_submits_for_review(client, roles):
 
 def test_only_published_events_are_public(client, roles):
     event = make_draft(publication=Publication.REVIEW)
-    assert client.get(f"/events/{event.slug}/").status_code == 404
+    assert client.get(f"/en/events/{event.slug}/").status_code == 404
     assert client.get(f"/api/v1/events/{event.slug}").status_code == 404
 
 
@@ -286,7 +286,7 @@ def test_public_revision_list_shows_dates_and_fields_without_editors(client, rol
     event = Event.objects.get(slug="2018-06-12-singapore-summit")
     event.summary = event.summary + " Updated."
     event.save()
-    html = client.get(f"/events/{event.slug}/revisions/").content.decode()
+    html = client.get(f"/en/events/{event.slug}/revisions/").content.decode()
     assert "summary" in html
     assert "editor" not in html and "reviewer" not in html
 

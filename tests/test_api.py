@@ -40,6 +40,8 @@ def test_list_items_carry_every_documented_field(client, curated):
     item = body["items"][0]
     assert set(item) == {
         "slug",
+        "language",
+        "translations",
         "title",
         "kind",
         "summary",

@@ -267,7 +267,7 @@ def test_without_javascript_a_large_record_links_to_its_counts(page_without_js, 
     settings.COUNTS_DEFER_ABOVE = 10
     page_without_js.goto(f"{site}/?kind=summit")
     page_without_js.get_by_role("link", name=re.compile("See the counts")).click()
-    expect(page_without_js).to_have_url(re.compile(r"/counts/\?kind=summit"))
+    expect(page_without_js).to_have_url(re.compile(r"/en/counts/\?kind=summit"))
     page_without_js.locator(".facet", has_text="Actor").locator("a").first.click()
     expect(page_without_js).to_have_url(re.compile(r"/\?kind=summit&actor="))
     expect(entries(page_without_js).first).to_be_visible()
@@ -386,10 +386,10 @@ def test_no_script_runs_and_no_dialog_opens_on_hostile_content(page, site):
     Participation.objects.create(event=event, actor=actor, title_at_time=payloads[1][:200])
     Citation.objects.create(event=event, source=source, quote=" ".join(payloads), speaker=actor)
     for path in (
-        "/events/hostile-browser/",
-        "/?from=2031",
-        "/actors/hostile-browser-actor/",
-        "/?q=script&from=2031",
+        "/en/events/hostile-browser/",
+        "/en/?from=2031",
+        "/en/actors/hostile-browser-actor/",
+        "/en/?q=script&from=2031",
     ):
         page.goto(f"{site}{path}")
         page.wait_for_load_state("networkidle")

@@ -49,9 +49,9 @@ def test_the_scheme_is_part_of_the_key(client, curated):
 
 
 def test_the_page_cache_serves_the_same_host_and_scheme_from_the_cache(client, curated):
-    assert client.get("/?kind=summit", HTTP_HOST="127.0.0.1")["X-Cache"] == "miss"
-    assert client.get("/?kind=summit", HTTP_HOST="127.0.0.1")["X-Cache"] == "hit"
-    assert client.get("/?kind=summit", HTTP_HOST="localhost")["X-Cache"] == "miss"
+    assert client.get("/en/?kind=summit", HTTP_HOST="127.0.0.1")["X-Cache"] == "miss"
+    assert client.get("/en/?kind=summit", HTTP_HOST="127.0.0.1")["X-Cache"] == "hit"
+    assert client.get("/en/?kind=summit", HTTP_HOST="localhost")["X-Cache"] == "miss"
 
 
 def test_signed_in_users_get_private_answers_without_public_cors(
@@ -62,7 +62,12 @@ def test_signed_in_users_get_private_answers_without_public_cors(
     assert anonymous["Cache-Control"] == "public, max-age=60"
     user = django_user_model.objects.create_user("ed", password="pw-ed-123456", is_staff=True)
     client.force_login(user)
-    for path in (DETAIL, "/api/v1/events?kind=summit", "/", "/events/2018-06-12-singapore-summit/"):
+    for path in (
+        DETAIL,
+        "/api/v1/events?kind=summit",
+        "/en/",
+        "/en/events/2018-06-12-singapore-summit/",
+    ):
         response = client.get(path)
         assert response.status_code == 200, path
         assert "Access-Control-Allow-Origin" not in response, path
@@ -92,13 +97,13 @@ def redis_down_caches(port: int) -> dict:
 def test_redis_down_serves_pages_and_api_uncached(client, curated, settings):
     settings.CACHES = redis_down_caches(closed_port())
     for path in (
-        "/",
-        "/?kind=summit",
+        "/en/",
+        "/en/?kind=summit",
         "/api/v1/events?kind=summit",
         DETAIL,
-        "/events/2018-06-12-singapore-summit/",
+        "/en/events/2018-06-12-singapore-summit/",
         "/api/v1/facets?kind=summit",
-        "/actors/",
+        "/en/actors/",
     ):
         for _ in range(2):
             response = client.get(path)

@@ -56,44 +56,44 @@ def test_year_counts_agree_with_a_direct_count(curated, filters):
 
 
 def test_a_small_record_shows_its_counts_in_the_first_answer(client, curated):
-    html = client.get("/?kind=summit").content.decode()
+    html = client.get("/en/?kind=summit").content.decode()
     assert 'class="counts pending"' not in html and "Events per year" in html
 
 
 def test_a_large_record_sends_the_page_first_and_the_counts_after(client, curated, settings):
     settings.COUNTS_DEFER_ABOVE = 10  # the curated record is "large" for this test
-    first = client.get("/?kind=summit")
+    first = client.get("/en/?kind=summit")
     html = first.content.decode()
     assert 'class="counts pending"' in html and "Events per year" not in html
-    assert 'hx-get="/counts/?kind=summit"' in html and 'href="/counts/?kind=summit"' in html
+    assert 'hx-get="/en/counts/?kind=summit"' in html and 'href="/en/counts/?kind=summit"' in html
     assert 'id="e-2018-06-12-singapore-summit"' in html  # the events are there already
     assert "no-cache" in first["Cache-Control"]
     # The page without its counts is kept (a large record's filtered page is cacheable) ...
-    kept = client.get("/?kind=summit")
+    kept = client.get("/en/?kind=summit")
     assert kept["X-Cache"] == "hit" and 'class="counts pending"' in kept.content.decode()
     assert "no-cache" in kept["Cache-Control"]  # ... but no browser keeps it
 
-    fragment = client.get("/counts/?kind=summit", headers={"HX-Request": "true"})
+    fragment = client.get("/en/counts/?kind=summit", headers={"HX-Request": "true"})
     body = fragment.content.decode()
     assert "<html" not in body and 'id="counts"' in body and "Events per year" in body
-    assert 'hx-swap-oob="innerHTML"' in body and 'hx-get="/?kind=summit' in body
+    assert 'hx-swap-oob="innerHTML"' in body and 'hx-get="/en/?kind=summit' in body
 
     # The counts are cached now: the kept page gives way to the complete one.
-    complete = client.get("/?kind=summit").content.decode()
+    complete = client.get("/en/?kind=summit").content.decode()
     assert 'class="counts pending"' not in complete and "Events per year" in complete
-    assert client.get("/?kind=summit")["X-Cache"] == "hit"
+    assert client.get("/en/?kind=summit")["X-Cache"] == "hit"
 
 
 def test_counts_have_a_page_of_their_own_without_javascript(client, curated, settings):
     settings.COUNTS_DEFER_ABOVE = 10
-    page = client.get("/counts/?kind=summit").content.decode()
+    page = client.get("/en/counts/?kind=summit").content.decode()
     assert "<html" in page and "Back to the timeline" in page and "Events per year" in page
-    assert 'href="/?kind=summit&amp;kind=' in page or 'href="/?kind=summit' in page
+    assert 'href="/en/?kind=summit&amp;kind=' in page or 'href="/en/?kind=summit' in page
     assert "hx-get" not in page.split("<main", 1)[1]  # plain links: no #results to swap into
 
 
 def test_bad_filters_on_the_counts_page_are_named_not_500(client, curated):
-    response = client.get("/counts/?kind=picnic&from=someday")
+    response = client.get("/en/counts/?kind=picnic&from=someday")
     assert response.status_code == 200
     assert "picnic" not in response.content.decode().split("<main", 1)[1].split("Refine")[0]
 

@@ -15,7 +15,7 @@ SLUG = "2018-06-12-singapore-summit"
 
 
 def public_title(client, slug=SLUG) -> tuple[str, str]:
-    page = client.get(f"/events/{slug}/").content.decode()
+    page = client.get(f"/en/events/{slug}/").content.decode()
     api = client.get(f"/api/v1/events/{slug}").json()
     return page, api
 
@@ -129,7 +129,7 @@ def test_sent_back_keeps_the_live_version_and_tells_the_editor(client, roles):
     assert revision.state == "sent_back" and revision.comment == "Cite a source for this."
     event.refresh_from_db()
     assert event.summary != "A summary nobody checked."
-    assert "A summary nobody checked." not in client.get(f"/events/{SLUG}/").content.decode()
+    assert "A summary nobody checked." not in client.get(f"/en/events/{SLUG}/").content.decode()
     client.logout()
     login(client, roles["editor"])
     home = client.get(reverse("admin:index")).content.decode()

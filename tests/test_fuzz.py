@@ -71,7 +71,7 @@ def test_api_list_never_500s(client, curated, params):
 @given(params=st.dictionaries(st.sampled_from(PARAMS), NASTY, max_size=4))
 def test_timeline_page_never_500s(client, curated, params):
     # Empty values are answered with a redirect to the same page without them.
-    response = client.get("/", params, follow=True)
+    response = client.get("/en/", params, follow=True)
     assert response.status_code == 200, (params, response.content[:300])
 
 
@@ -83,9 +83,9 @@ def test_timeline_page_never_500s(client, curated, params):
             "/api/v1/actors",
             "/api/v1/changes",
             "/api/v1/export/events.csv",
-            "/actors/",
-            "/actors/suggest/",
-            "/counts/",
+            "/en/actors/",
+            "/en/actors/suggest/",
+            "/en/counts/",
         ]
     ),
     params=st.dictionaries(st.sampled_from([*PARAMS, "since", "actor_search"]), NASTY, max_size=3),
@@ -100,7 +100,7 @@ def test_other_endpoints_never_500(client, curated, path, params):
 def test_unknown_slugs_are_404(client, curated, slug):
     from urllib.parse import quote
 
-    for base in ("/events/", "/api/v1/events/", "/actors/", "/api/v1/actors/"):
+    for base in ("/en/events/", "/api/v1/events/", "/en/actors/", "/api/v1/actors/"):
         response = client.get(base + quote(slug, safe=""))
         assert response.status_code in (200, 301, 404), (base, slug, response.status_code)
 

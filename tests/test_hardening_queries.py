@@ -90,7 +90,7 @@ def test_a_one_letter_search_is_refused_naming_q(client, curated):
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "q"
     assert client.get("/api/v1/facets?q=t").status_code == 422
-    page = client.get("/?q=t&sort=relevance")
+    page = client.get("/en/?q=t&sort=relevance")
     assert page.status_code == 200
     assert "too short to search for" in page.context["errors"]["q"]
     html = page.content.decode()
@@ -172,7 +172,7 @@ def test_a_cursor_with_absurd_numbers_is_a_422_naming_cursor(client, curated, va
     assert response.json()["errors"][0]["field"] == "cursor"
     # Pages list newest first by default: ask for the order the cursor claims to belong to.
     order = "" if query else "sort=chronological&"
-    page = client.get(f"/?{query}{order}cursor={cursor}")
+    page = client.get(f"/en/?{query}{order}cursor={cursor}")
     assert page.status_code == 200
     assert "not one this service issued" in page.content.decode()
     assert "not one this service issued" in page.context["errors"]["cursor"]
@@ -180,7 +180,7 @@ def test_a_cursor_with_absurd_numbers_is_a_422_naming_cursor(client, curated, va
 
 @pytest.mark.parametrize("limit", ["²", "٣", "1e3", "-1", "0", "201"])
 def test_an_odd_limit_is_named_not_a_500(client, curated, limit):
-    page = client.get("/", {"limit": limit})
+    page = client.get("/en/", {"limit": limit})
     assert page.status_code == 200
     assert "limit must be a whole number" in page.context["errors"]["limit"]
     assert client.get("/api/v1/events", {"limit": limit}).status_code == 422

@@ -19,14 +19,14 @@ def test_healthz_and_readyz(client):
 
 
 def test_anonymous_pages_are_cached_until_an_editor_changes_anything(client, curated):
-    first = client.get("/?kind=summit")
+    first = client.get("/en/?kind=summit")
     assert first["X-Cache"] == "miss"
-    second = client.get("/?kind=summit")
+    second = client.get("/en/?kind=summit")
     assert second["X-Cache"] == "hit" and second.content == first.content
     event = Event.objects.get(slug="2018-06-12-singapore-summit")
     event.title = "Singapore summit (retitled)"
     event.save()
-    third = client.get("/?kind=summit")
+    third = client.get("/en/?kind=summit")
     assert third["X-Cache"] == "miss"
     assert "Singapore summit (retitled)" in third.content.decode()
 
@@ -42,16 +42,16 @@ def test_api_reads_are_cached_and_invalidated_on_withdrawal(client, curated):
 
 
 def test_htmx_fragments_and_full_pages_are_cached_apart(client, curated):
-    full = client.get("/?kind=visit")
-    fragment = client.get("/?kind=visit", HTTP_HX_REQUEST="true")
+    full = client.get("/en/?kind=visit")
+    fragment = client.get("/en/?kind=visit", HTTP_HX_REQUEST="true")
     assert b"<html" in full.content and b"<html" not in fragment.content
 
 
 def test_signed_in_editors_are_never_served_from_the_cache(client, curated, django_user_model):
-    client.get("/")
+    client.get("/en/")
     user = django_user_model.objects.create_user("ed", password="pw-ed-123456", is_staff=True)
     client.force_login(user)
-    assert "X-Cache" not in client.get("/")
+    assert "X-Cache" not in client.get("/en/")
 
 
 def test_database_outage_gives_503_page_and_json(client, curated, monkeypatch):
@@ -60,7 +60,7 @@ def test_database_outage_gives_503_page_and_json(client, curated, monkeypatch):
 
     monkeypatch.setattr("timeline.views.event_page", broken)
     monkeypatch.setattr("timeline.api.rendered_page", broken)
-    page = client.get("/?kind=talks")
+    page = client.get("/en/?kind=talks")
     assert page.status_code == 503 and b"Briefly unavailable" in page.content
     assert page["Retry-After"]
     api = client.get("/api/v1/events?kind=talks")

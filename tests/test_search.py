@@ -68,10 +68,10 @@ def test_relevance_order_puts_title_matches_first_and_pages_cover_all(client, cu
         url = page["next_url"]
     everything = [e.slug for e in event_list(TimelineFilter(q="summit"))]
     assert sorted(slugs) == sorted(everything) and len(slugs) == len(set(slugs))
-    html = client.get("/?q=summit&sort=relevance&limit=200").content.decode()
+    html = client.get("/en/?q=summit&sort=relevance&limit=200").content.decode()
     import re
 
-    page_slugs = re.findall(r'<li class="event" id="e-([^"]+)"', html)
+    page_slugs = re.findall(r'<li class="event[^"]*" id="e-([^"]+)"', html)
     api = client.get("/api/v1/events?q=summit&sort=relevance&limit=200").json()
     assert page_slugs == [item["slug"] for item in api["items"]]
 
@@ -104,15 +104,18 @@ def test_a_title_match_outranks_a_summary_match(curated):
     assert ranked_slugs("zyzzogeton") == [in_summary.slug, in_title.slug]
 
 
+def written(event: Event) -> str:
+    """The text an event writes, in both languages."""
+    return f"{event.title} {event.summary} {event.title_ko} {event.summary_ko}"
+
+
 def test_a_korean_name_ranks_events_that_spell_it_in_latin_letters(curated):
     ranked = ranked_slugs("김정은")
     kim = Actor.objects.get(slug="kim-jong-un")
-    spellings = [s.lower() for s in [kim.name, *kim.aliases]]
+    spellings = [s.lower() for s in [kim.name, kim.name_ko, *kim.aliases] if s]
     events = {e.slug: e for e in Event.objects.filter(slug__in=ranked)}
     says_his_name = [
-        slug
-        for slug in ranked
-        if any(s in f"{events[slug].title} {events[slug].summary}".lower() for s in spellings)
+        slug for slug in ranked if any(s in written(events[slug]).lower() for s in spellings)
     ]
     only_a_participant = [slug for slug in ranked if slug not in says_his_name]
     assert len(says_his_name) >= 2 and only_a_participant

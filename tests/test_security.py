@@ -43,7 +43,7 @@ def test_production_refuses_to_start_without_a_secret_key():
 
 
 def test_strict_csp_with_a_nonce_and_the_other_headers(client, curated):
-    response = client.get("/")
+    response = client.get("/en/")
     policy = response["Content-Security-Policy"]
     assert "script-src 'self' 'nonce-" in policy
     assert "unsafe-inline" not in policy and "unsafe-eval" not in policy

@@ -131,12 +131,12 @@ def test_corpus_has_at_least_fifty_payloads():
 
 
 def test_pages_render_every_payload_as_text(client, hostile):
-    assert_inert_html(client.get("/?from=2031&limit=200").content.decode(), "timeline")
-    assert_inert_html(client.get("/?q=Event&from=2031&limit=200").content.decode(), "search")
+    assert_inert_html(client.get("/en/?from=2031&limit=200").content.decode(), "timeline")
+    assert_inert_html(client.get("/en/?q=Event&from=2031&limit=200").content.decode(), "search")
     for event in hostile[:: max(len(hostile) // 15, 1)]:
-        assert_inert_html(client.get(f"/events/{event.slug}/").content.decode(), event.slug)
-    assert_inert_html(client.get("/actors/").content.decode(), "actors")
-    assert_inert_html(client.get("/actors/hostile-actor-0/").content.decode(), "actor page")
+        assert_inert_html(client.get(f"/en/events/{event.slug}/").content.decode(), event.slug)
+    assert_inert_html(client.get("/en/actors/").content.decode(), "actors")
+    assert_inert_html(client.get("/en/actors/hostile-actor-0/").content.decode(), "actor page")
 
 
 def test_markdown_bodies_are_sanitised(hostile):

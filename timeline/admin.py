@@ -104,6 +104,7 @@ class EventAdminForm(forms.ModelForm):
         model = Event
         fields = [
             "title",
+            "title_ko",
             "slug",
             "kind",
             "status",
@@ -114,8 +115,10 @@ class EventAdminForm(forms.ModelForm):
             "precision",
             "approximate",
             "summary",
+            "summary_ko",
             "body",
             "location",
+            "location_ko",
             "country",
             "latitude",
             "longitude",
@@ -364,7 +367,9 @@ class EventAdmin(ReviewedChangeAdmin):
     list_filter = ["kind", "status", "publication", "precision", "country", "tags"]
     search_fields = [
         "title",
+        "title_ko",
         "summary",
+        "summary_ko",
         "slug",
         "participations__actor__name",
         "participations__actor__name_keys",
@@ -377,7 +382,7 @@ class EventAdmin(ReviewedChangeAdmin):
     history_list_display = ["publication"]
     change_list_template = "admin/timeline/event/change_list.html"
     fieldsets = [
-        (None, {"fields": ["title", "slug", "kind", "status", "publication"]}),
+        (None, {"fields": ["title", "title_ko", "slug", "kind", "status", "publication"]}),
         (
             "When",
             {
@@ -390,8 +395,8 @@ class EventAdmin(ReviewedChangeAdmin):
                 ]
             },
         ),
-        (None, {"fields": ["summary", "body", "tags"]}),
-        ("Where", {"fields": ["location", "country", ("latitude", "longitude")]}),
+        (None, {"fields": ["summary", "summary_ko", "body", "tags"]}),
+        ("Where", {"fields": ["location", "location_ko", "country", ("latitude", "longitude")]}),
     ]
 
     class Media:
@@ -783,7 +788,17 @@ class ActorAdminForm(forms.ModelForm):
 
     class Meta:
         model = Actor
-        fields = ["name", "slug", "kind", "country", "aliases_text", "description", "parent"]
+        fields = [
+            "name",
+            "name_ko",
+            "slug",
+            "kind",
+            "country",
+            "aliases_text",
+            "description",
+            "description_ko",
+            "parent",
+        ]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -800,7 +815,7 @@ class ActorAdmin(ReviewedChangeAdmin):
     form = ActorAdminForm
     list_display = ["name", "kind", "country", "alias_list"]
     list_filter = ["kind", "country"]
-    search_fields = ["name", "name_keys", "description"]
+    search_fields = ["name", "name_keys", "description", "description_ko"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["parent"]
 
@@ -830,7 +845,7 @@ class SourceAdmin(ReviewedChangeAdmin):
 
 @admin.register(Tag)
 class TagAdmin(admin.ModelAdmin):
-    search_fields = ["name"]
+    search_fields = ["name", "name_ko"]
     prepopulated_fields = {"slug": ["name"]}
 
 

@@ -38,12 +38,14 @@ from timeline.schemas import (
     EventDetail,
     EventPage,
     Facets,
+    LanguageQuery,
     SourceOut,
     TagOut,
     actor_dict,
     event_api_url,
     source_dict,
 )
+from timeline.translation import localized_text
 
 # What a slug can be; anything else (a NUL byte, say) is simply not found.
 SLUG = re.compile(r"[-\w]{1,200}")
@@ -136,6 +138,7 @@ def database_failed(request: HttpRequest, error: OperationalError) -> HttpRespon
 )
 def list_events(
     request: HttpRequest,
+    language: Query[LanguageQuery],
     filters: Query[TimelineFilter],
     paging: Query[Paging],
 ):
@@ -151,6 +154,8 @@ def list_events(
         query = filters.to_query(cursor=page.next_cursor, limit=str(paging.limit))
         if paging.count:
             query["count"] = "true"
+        if language.lang != "en":
+            query["lang"] = language.lang
         next_url = f"{request.path}?{query.urlencode()}"
     body = [
         b'{"items":[',
@@ -172,7 +177,7 @@ def list_events(
     url_name="event_detail",
     tags=["events"],
 )
-def get_event(request: HttpRequest, slug: str):
+def get_event(request: HttpRequest, language: Query[LanguageQuery], slug: str):
     """One published event with its participants, every account and its relations."""
     detail = rendered_detail(slug) if SLUG.fullmatch(slug) else None
     if detail is None:
@@ -190,7 +195,7 @@ def json_response(content: bytes | memoryview) -> HttpResponse:
     url_name="actor_list",
     tags=["actors"],
 )
-def list_actors(request: HttpRequest, query: Query[ActorQuery]):
+def list_actors(request: HttpRequest, language: Query[LanguageQuery], query: Query[ActorQuery]):
     actors = Actor.objects.public().select_related("parent").order_by("name")
     if q := query.q.replace("\x00", ""):
         actors = actors.matching(q)
@@ -207,7 +212,7 @@ def list_actors(request: HttpRequest, query: Query[ActorQuery]):
     url_name="actor_detail",
     tags=["actors"],
 )
-def get_actor(request: HttpRequest, slug: str):
+def get_actor(request: HttpRequest, language: Query[LanguageQuery], slug: str):
     actor = (
         Actor.objects.public()
         .select_related("parent")
@@ -262,7 +267,7 @@ def list_sources(request: HttpRequest, paging: Query[SourcePaging]):
 
 
 @api.get("/tags", response=list[TagOut], url_name="tag_list", tags=["tags"])
-def list_tags(request: HttpRequest):
+def list_tags(request: HttpRequest, language: Query[LanguageQuery]):
     """Tags of at least one published event."""
     tags = (
         TagModel.objects.annotate(
@@ -273,7 +278,15 @@ def list_tags(request: HttpRequest):
         .filter(event_count__gt=0)
         .order_by("name")
     )
-    return [{"slug": t.slug, "name": t.name, "event_count": t.event_count} for t in tags]
+    return [
+        {
+            "slug": t.slug,
+            "name": localized_text(t, "name"),
+            "name_ko": t.name_ko,
+            "event_count": t.event_count,
+        }
+        for t in tags
+    ]
 
 
 @api.get(
@@ -347,7 +360,9 @@ def list_changes(request: HttpRequest, query: Query[ChangesQuery]):
     url_name="export_csv",
     tags=["exports"],
 )
-def export_csv(request: HttpRequest, filters: Query[TimelineFilter]):
+def export_csv(
+    request: HttpRequest, language: Query[LanguageQuery], filters: Query[TimelineFilter]
+):
     return exports.export_response("csv", event_list(filters), request=request, filters=filters)
 
 
@@ -358,7 +373,9 @@ def export_csv(request: HttpRequest, filters: Query[TimelineFilter]):
     url_name="export_ics",
     tags=["exports"],
 )
-def export_ics(request: HttpRequest, filters: Query[TimelineFilter]):
+def export_ics(
+    request: HttpRequest, language: Query[LanguageQuery], filters: Query[TimelineFilter]
+):
     return exports.export_response("ics", event_list(filters), request=request, filters=filters)
 
 
@@ -369,7 +386,9 @@ def export_ics(request: HttpRequest, filters: Query[TimelineFilter]):
     url_name="export_atom",
     tags=["exports"],
 )
-def export_atom(request: HttpRequest, filters: Query[TimelineFilter]):
+def export_atom(
+    request: HttpRequest, language: Query[LanguageQuery], filters: Query[TimelineFilter]
+):
     newest = filters.model_copy(update={"sort": "newest"})
     return exports.export_response("atom", event_list(newest), request=request, filters=filters)
 
@@ -388,7 +407,9 @@ def export_atom(request: HttpRequest, filters: Query[TimelineFilter]):
     url_name="export_timelinejs",
     tags=["exports"],
 )
-def export_timelinejs(request: HttpRequest, filters: Query[TimelineFilter]):
+def export_timelinejs(
+    request: HttpRequest, language: Query[LanguageQuery], filters: Query[TimelineFilter]
+):
     return exports.export_response(
         "timelinejs", event_list(filters), request=request, filters=filters
     )

@@ -47,6 +47,8 @@ from timeline.models import (
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 ACTOR_COLUMNS = ["name", "kind", "country", "aliases", "parent", "description"]
+# The Korean columns may be absent (an older file) or empty in a row (not yet translated).
+ACTOR_OPTIONAL_COLUMNS = ["name_ko", "description_ko"]
 SOURCE_COLUMNS = ["url", "headline", "publisher", "published_on", "language", "type"]
 LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 EVENT_COLUMNS = [
@@ -175,9 +177,17 @@ def check_actor_rows(rows, *, file_name: str) -> list[str]:
     return errors
 
 
+def unknown_columns(rows, *, file_name: str, known: list[str]) -> list[str]:
+    found = set(rows[0][1]) if rows else set()
+    unknown = sorted(found - set(known))
+    return [f"{file_name}:1: unknown column(s) {', '.join(unknown)}"] if unknown else []
+
+
 def load_actors(path: Path, report: LoadReport) -> None:
     rows = read_csv(path, columns=ACTOR_COLUMNS)
-    errors = check_actor_rows(rows, file_name=path.name)
+    errors = unknown_columns(
+        rows, file_name=path.name, known=ACTOR_COLUMNS + ACTOR_OPTIONAL_COLUMNS
+    ) + check_actor_rows(rows, file_name=path.name)
     if errors:
         raise CuratedDataError(errors)
     # Aliases added since (by an editor, or by the seed articles) are kept, not overwritten.
@@ -195,6 +205,8 @@ def load_actors(path: Path, report: LoadReport) -> None:
                     "country": row["country"],
                     "aliases": list(dict.fromkeys(aliases)),
                     "description": row["description"],
+                    "name_ko": row.get("name_ko", ""),
+                    "description_ko": row.get("description_ko", ""),
                 },
                 report=report,
                 label="actors",
@@ -400,6 +412,9 @@ def check_record_events(
         for name in ("title", "summary"):
             if not isinstance(item.get(name), str) or not item[name].strip():
                 errors.append(f"{where}: {name} is empty")
+        for name in ("title_ko", "summary_ko", "location_ko"):
+            if not isinstance(item.get(name, ""), str):
+                errors.append(f"{where}: {name} must be text")
         for column, choices in (
             ("kind", EventKind),
             ("precision", Precision),
@@ -504,6 +519,9 @@ def load_record(*, sources_path: Path, events_path: Path, report: LoadReport) ->
                     "location": item.get("location", ""),
                     "country": item.get("country", ""),
                     "summary": item["summary"],
+                    "title_ko": (item.get("title_ko") or "").strip(),
+                    "summary_ko": (item.get("summary_ko") or "").strip(),
+                    "location_ko": (item.get("location_ko") or "").strip(),
                     "publication": Publication.PUBLISHED,
                 },
                 report=report,

@@ -37,6 +37,7 @@ from django.db.models import Max, QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponseBase, JsonResponse
 from django.utils import feedgenerator, timezone
 from django.utils.html import escape
+from django.utils.translation import get_language, gettext
 from django.utils.xmlutils import SimplerXMLGenerator
 
 from timeline.caching import data_version
@@ -127,7 +128,7 @@ def ical_chunks(events: QuerySet, *, request: HttpRequest, **_context) -> Iterat
     calendar.add("prodid", "-//Korean Peninsula diplomacy timeline//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", "Korean Peninsula diplomacy")
+    calendar.add("x-wr-calname", gettext("Korean Peninsula diplomacy"))
     # The calendar's own lines, then each event as the library writes it, then the end line.
     opening, closing = calendar.to_ical().decode().rsplit("END:VCALENDAR", 1)
     yield opening
@@ -226,8 +227,8 @@ def timelinejs_date(day, precision: str, *, display: str | None = None) -> dict:
 def timelinejs_chunks(events: QuerySet, **_context) -> Iterator[str]:
     title = {
         "text": {
-            "headline": "Korean Peninsula diplomacy",
-            "text": "Events with their actors and sources.",
+            "headline": gettext("Korean Peninsula diplomacy"),
+            "text": gettext("Events with their actors and sources."),
         }
     }
     yield '{"title": ' + json.dumps(title, ensure_ascii=False) + ', "events": ['
@@ -283,7 +284,10 @@ def cache_generation() -> str:
 
 def export_path(fmt: Format, *, request: HttpRequest, filters) -> Path:
     # Absolute links depend on scheme and host; nothing else of the request matters.
-    described = f"{fmt.name}|{request.build_absolute_uri('/')}|{filters.model_dump_json()}"
+    language = get_language() or ""
+    described = (
+        f"{fmt.name}|{language}|{request.build_absolute_uri('/')}|{filters.model_dump_json()}"
+    )
     digest = hashlib.sha256(described.encode()).hexdigest()
     name = f"{cache_generation()}-{data_version()}-{digest}.{fmt.name}"
     return Path(settings.EXPORT_CACHE_DIR) / name

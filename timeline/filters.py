@@ -14,6 +14,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import date
+from types import SimpleNamespace
 from typing import Literal
 
 from django.db import connection
@@ -42,6 +43,7 @@ from timeline.search import (
     searches_text_only,
     too_short,
 )
+from timeline.translation import localized_text
 
 LIST_FIELDS = ("kind", "actor", "country", "tag", "status")
 MAX_TERMS = 20
@@ -551,7 +553,7 @@ def count_facets(
         Actor.objects.filter(participations__event__in=events.values("pk"))
         .annotate(count=Count("participations__event", distinct=True))
         .order_by("-count", "name")
-        .values("slug", "name", "count")[:top_actors]
+        .values("slug", "name", "name_ko", "aliases", "kind", "country", "count")[:top_actors]
     )
     years: dict[int, int] = {}
     for (year, _month), count in sorted(months.items()):
@@ -568,7 +570,19 @@ def count_facets(
             for field, counts in by_field.items()
         },
         "actor": [
-            {"value": r["slug"], "label": r["name"], "count": r["count"]} for r in actor_rows
+            {
+                "value": r["slug"],
+                "label": r["name"],
+                "label_ko": localized_text(
+                    SimpleNamespace(
+                        **{k: r[k] for k in ("name", "name_ko", "aliases", "kind", "country")}
+                    ),
+                    "name",
+                    language="ko",
+                ),
+                "count": r["count"],
+            }
+            for r in actor_rows
         ],
         "year": [{"value": year, "count": count} for year, count in years.items()],
         "month": [

@@ -35,13 +35,13 @@ def check_in(field: str, choices: type[models.TextChoices]) -> Q:
 
 
 class ActorKind(models.TextChoices):
-    PERSON = "person", "Person"
-    STATE = "state", "State"
-    ORGANIZATION = "organization", "Organisation"
-    GOVERNMENT_BODY = "government_body", "Government body"
-    MILITARY = "military", "Military"
-    PARTY = "party", "Party"
-    MEDIA = "media", "Media"
+    PERSON = "person", _("Person")
+    STATE = "state", _("State")
+    ORGANIZATION = "organization", _("Organisation")
+    GOVERNMENT_BODY = "government_body", _("Government body")
+    MILITARY = "military", _("Military")
+    PARTY = "party", _("Party")
+    MEDIA = "media", _("Media")
 
 
 class SourceKind(models.TextChoices):
@@ -50,13 +50,13 @@ class SourceKind(models.TextChoices):
     The source policy: every published event has at least one account of a STRONG kind; the
     others may add accounts but never stand alone."""
 
-    OFFICIAL = "official", "Official text"
-    WIRE = "wire", "Wire service"
-    NEWSPAPER = "newspaper", "Newspaper or broadcaster"
-    ANALYSIS = "analysis", "Analysis or think tank"
-    REFERENCE = "reference", "Reference work"
-    AGGREGATOR = "aggregator", "Aggregator or copy"
-    AI_GENERATED = "ai_generated", "AI-generated"
+    OFFICIAL = "official", _("Official text")
+    WIRE = "wire", _("Wire service")
+    NEWSPAPER = "newspaper", _("Newspaper or broadcaster")
+    ANALYSIS = "analysis", _("Analysis or think tank")
+    REFERENCE = "reference", _("Reference work")
+    AGGREGATOR = "aggregator", _("Aggregator or copy")
+    AI_GENERATED = "ai_generated", _("AI-generated")
 
     @classmethod
     def strong(cls) -> tuple[str, ...]:
@@ -69,32 +69,32 @@ class SourceKind(models.TextChoices):
 
 
 class EventKind(models.TextChoices):
-    SUMMIT = "summit", "Summit"
-    MEETING = "meeting", "Meeting"
-    TALKS = "talks", "Talks"
-    PARTY_CONGRESS = "party_congress", "Party congress"
-    PLENARY_MEETING = "plenary_meeting", "Plenary meeting"
-    MILITARY_DRILL = "military_drill", "Military drill"
-    MISSILE_TEST = "missile_test", "Missile test"
-    NUCLEAR_TEST = "nuclear_test", "Nuclear test"
-    STATEMENT = "statement", "Statement"
-    PROPOSAL = "proposal", "Proposal"
-    AGREEMENT = "agreement", "Agreement"
-    VISIT = "visit", "Visit"
-    SANCTIONS = "sanctions", "Sanctions"
-    BRIEFING = "briefing", "Briefing"
-    INTERVIEW = "interview", "Interview"
-    PROTEST = "protest", "Protest"
-    ELECTION = "election", "Election"
-    OTHER = "other", "Other"
+    SUMMIT = "summit", _("Summit")
+    MEETING = "meeting", _("Meeting")
+    TALKS = "talks", _("Talks")
+    PARTY_CONGRESS = "party_congress", _("Party congress")
+    PLENARY_MEETING = "plenary_meeting", _("Plenary meeting")
+    MILITARY_DRILL = "military_drill", _("Military drill")
+    MISSILE_TEST = "missile_test", _("Missile test")
+    NUCLEAR_TEST = "nuclear_test", _("Nuclear test")
+    STATEMENT = "statement", _("Statement")
+    PROPOSAL = "proposal", _("Proposal")
+    AGREEMENT = "agreement", _("Agreement")
+    VISIT = "visit", _("Visit")
+    SANCTIONS = "sanctions", _("Sanctions")
+    BRIEFING = "briefing", _("Briefing")
+    INTERVIEW = "interview", _("Interview")
+    PROTEST = "protest", _("Protest")
+    ELECTION = "election", _("Election")
+    OTHER = "other", _("Other")
 
 
 class EventStatus(models.TextChoices):
-    OCCURRED = "occurred", "Occurred"
-    SCHEDULED = "scheduled", "Scheduled"
-    PROPOSED = "proposed", "Proposed"
-    SPECULATED = "speculated", "Speculated"
-    CANCELLED = "cancelled", "Cancelled"
+    OCCURRED = "occurred", _("Occurred")
+    SCHEDULED = "scheduled", _("Scheduled")
+    PROPOSED = "proposed", _("Proposed")
+    SPECULATED = "speculated", _("Speculated")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 # What a reader is told about a scheduled or proposed event whose dates have passed and whose
@@ -104,32 +104,33 @@ OUTCOME_NOT_RECORDED_LABEL = _("Outcome not yet recorded")
 
 
 class Publication(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    REVIEW = "review", "In review"
-    PUBLISHED = "published", "Published"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    DRAFT = "draft", _("Draft")
+    REVIEW = "review", _("In review")
+    PUBLISHED = "published", _("Published")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class Role(models.TextChoices):
-    HOST = "host", "Host"
-    GUEST = "guest", "Guest"
-    SIGNATORY = "signatory", "Signatory"
-    PARTICIPANT = "participant", "Participant"
-    SPEAKER = "speaker", "Speaker"
-    SUBJECT = "subject", "Subject"
-    TARGET = "target", "Target"
-    MEDIATOR = "mediator", "Mediator"
+    HOST = "host", _("Host")
+    GUEST = "guest", _("Guest")
+    SIGNATORY = "signatory", _("Signatory")
+    PARTICIPANT = "participant", _("Participant")
+    SPEAKER = "speaker", _("Speaker")
+    SUBJECT = "subject", _("Subject")
+    TARGET = "target", _("Target")
+    MEDIATOR = "mediator", _("Mediator")
 
 
 class RelationKind(models.TextChoices):
-    RESPONDS_TO = "responds_to", "Responds to"
-    FOLLOWS_UP = "follows_up", "Follows up"
-    PART_OF = "part_of", "Part of"
-    RELATED = "related", "Related"
+    RESPONDS_TO = "responds_to", _("Responds to")
+    FOLLOWS_UP = "follows_up", _("Follows up")
+    PART_OF = "part_of", _("Part of")
+    RELATED = "related", _("Related")
 
 
 class Tag(models.Model):
     name = models.CharField(max_length=80, unique=True)
+    name_ko = models.CharField(_("name (Korean)"), max_length=80, blank=True)
     slug = models.SlugField(max_length=80, unique=True, allow_unicode=True)
 
     class Meta:
@@ -167,6 +168,12 @@ class ActorQuerySet(models.QuerySet):
 class Actor(models.Model):
     Kind = ActorKind
     name = models.CharField(max_length=200)
+    name_ko = models.CharField(
+        _("name (Korean)"),
+        max_length=200,
+        blank=True,
+        help_text=_("In standard South Korean usage."),
+    )
     slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     country = models.CharField(
@@ -176,6 +183,7 @@ class Actor(models.Model):
         default=list, blank=True, help_text="Other spellings: Hangul, Hanja, romanisations."
     )
     description = models.TextField(blank=True)
+    description_ko = models.TextField(_("description (Korean)"), blank=True)
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
     )
@@ -207,7 +215,7 @@ class Actor(models.Model):
         return reverse("timeline:actor", kwargs={"slug": self.slug})
 
     def compute_name_keys(self) -> str:
-        keys = [normalise_name(n) for n in [self.name, *(self.aliases or [])]]
+        keys = [normalise_name(n) for n in [self.name, self.name_ko, *(self.aliases or [])]]
         unique = list(dict.fromkeys(k for k in keys if k))
         return ALIAS_SEPARATOR + ALIAS_SEPARATOR.join(unique) + ALIAS_SEPARATOR
 
@@ -283,8 +291,10 @@ class Event(models.Model):
     Status = EventStatus
     Publication = Publication
     title = models.CharField(max_length=300)
+    title_ko = models.CharField(_("title (Korean)"), max_length=300, blank=True)
     slug = models.SlugField(max_length=200, unique=True)
     summary = models.TextField(blank=True)
+    summary_ko = models.TextField(_("summary (Korean)"), blank=True)
     body = models.TextField(blank=True, help_text="Markdown; sanitised when rendered.")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     start = models.DateField()
@@ -296,6 +306,7 @@ class Event(models.Model):
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OCCURRED)
     location = models.CharField(max_length=200, blank=True)
+    location_ko = models.CharField(_("location (Korean)"), max_length=200, blank=True)
     country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2.")
     latitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
     longitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
@@ -394,7 +405,10 @@ class Event(models.Model):
 
     @property
     def date_display(self) -> str:
-        return self.span.display()
+        """The span as a reader of the active language writes it ("2018년 6월 12일" in Korean)."""
+        from timeline.translation import content_language
+
+        return self.span.display(language=content_language())
 
     def public_status(self, *, today: date | None = None) -> str:
         return public_status_at(

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 
 from django.urls import reverse
-from ninja import Schema
+from ninja import Field, Schema
 
 from timeline.markup import render_markdown
 from timeline.models import Actor, Event, Source
+from timeline.translation import CONTENT_LANGUAGES, content_language, localized_text
 
 
 class ActorRef(Schema):
@@ -27,8 +29,24 @@ class SourceOut(Schema):
     ai_generated: bool
 
 
+class EventText(Schema):
+    """An event's text as written in one language ("" where not yet translated)."""
+
+    title: str
+    summary: str
+    location: str
+
+
 class EventItem(Schema):
     slug: str
+    language: str = Field(
+        "en",
+        description="The language of title, summary, location and names: the requested `lang`; "
+        "a field not yet written in it holds the other language's text.",
+    )
+    translations: dict[str, EventText] = Field(
+        default_factory=dict, description='The text in every language: {"en": …, "ko": …}.'
+    )
     title: str
     kind: str
     summary: str
@@ -88,7 +106,9 @@ class EventPage(Schema):
 
 class ActorOut(Schema):
     slug: str
-    name: str
+    name: str = Field(description="In the requested `lang`, else the other language.")
+    name_en: str = ""
+    name_ko: str = ""
     kind: str
     country: str
     aliases: list[str]
@@ -105,6 +125,7 @@ class ActorDetail(ActorOut):
 class TagOut(Schema):
     slug: str
     name: str
+    name_ko: str = ""
     event_count: int
 
 
@@ -163,22 +184,30 @@ def event_item(event: Event) -> dict:
             key,
             {
                 "slug": participation.actor.slug,
-                "name": participation.actor.name,
+                "name": localized_text(participation.actor, "name"),
                 "role": participation.role,
             },
         )
     return {
         "slug": event.slug,
-        "title": event.title,
+        "language": content_language(),
+        "translations": {
+            lang: {
+                field: getattr(event, field if lang == "en" else f"{field}_ko") or ""
+                for field in ("title", "summary", "location")
+            }
+            for lang in CONTENT_LANGUAGES
+        },
+        "title": localized_text(event, "title"),
         "kind": event.kind,
-        "summary": event.summary,
+        "summary": localized_text(event, "summary"),
         "start": event.start,
         "end": event.end,
         "precision": event.precision,
         "approximate": event.approximate,
         "date_display": event.date_display,
         "status": event.public_status(),
-        "location": event.location,
+        "location": localized_text(event, "location"),
         "country": event.country,
         "actors": list(actors.values()),
         "sources": [source_dict(s) for s in sources.values()],
@@ -203,7 +232,7 @@ def relation_dicts(event: Event) -> list[dict]:
             "kind": kind,
             "direction": direction,
             "slug": other.slug,
-            "title": other.title,
+            "title": localized_text(other, "title"),
             "date_display": other.date_display,
             "api_url": event_api_url(other.slug),
         }
@@ -220,7 +249,7 @@ def event_detail(event: Event) -> dict:
         "participants": [
             {
                 "slug": p.actor.slug,
-                "name": p.actor.name,
+                "name": localized_text(p.actor, "name"),
                 "role": p.role,
                 "title_at_time": p.title_at_time,
             }
@@ -230,7 +259,7 @@ def event_detail(event: Event) -> dict:
             {
                 "source": source_dict(c.source),
                 "quote": c.quote,
-                "speaker": c.speaker.name if c.speaker else None,
+                "speaker": localized_text(c.speaker, "name") if c.speaker else None,
                 "note": c.note,
             }
             for c in event.citations.all()
@@ -243,12 +272,23 @@ def event_detail(event: Event) -> dict:
 def actor_dict(actor: Actor) -> dict:
     return {
         "slug": actor.slug,
-        "name": actor.name,
+        "name": localized_text(actor, "name"),
+        "name_en": actor.name,
+        "name_ko": actor.name_ko,
         "kind": actor.kind,
         "country": actor.country,
         "aliases": actor.aliases,
-        "description": actor.description,
+        "description": localized_text(actor, "description"),
         "parent": actor.parent.slug if actor.parent else None,
         "url": actor.get_absolute_url(),
         "api_url": reverse("api-1:actor_detail", kwargs={"slug": actor.slug}),
     }
+
+
+class LanguageQuery(Schema):
+    lang: Literal["en", "ko"] = Field(
+        "en",
+        description="The language of titles, summaries, places, names and displayed dates: "
+        "en (default) or ko. A text not yet translated comes in the other language; "
+        "`translations` holds both.",
+    )

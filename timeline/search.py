@@ -6,6 +6,10 @@ Both backends match the events' actors by name or alias: a query that names an a
   web-search syntax (`"joint drills" -Hanoi`). Hangul words are matched as prefixes, because
   the parser keeps a run of Hangul as one word ("북한의" must match "북한").
 - Elsewhere: every word must appear in the title, summary or location (case-insensitive).
+- Korean, on both: a Hangul word is matched as a substring of the Korean and English title,
+  summary and place, after a trailing particle is taken off ("북한의" -> "북한"). Korean writes
+  particles onto nouns and compounds without spaces ("남북정상회담을"), so neither whole words
+  nor prefixes find "정상회담" there; a substring does (trigram indexes on PostgreSQL).
 `relevance` scores matches for `sort=relevance`: PostgreSQL's ts_rank, or a portable count.
 """
 
@@ -41,7 +45,51 @@ MAX_ACTORS_PER_WORD = 20
 TSQUERY_UNSAFE = re.compile(r"[^\w]+", re.UNICODE)
 
 
+# Particles Korean writes onto a noun, longest first; taken off the end of a query word when at
+# least two syllables remain. A substring match makes this safe: "한반도" -> "한반" still finds
+# only texts that contain "한반".
+PARTICLES = (
+    "에서는", "에서의", "으로의", "에서", "에게", "으로", "로서", "처럼", "까지", "부터",
+    "와의", "과의", "과", "와", "의", "은", "는", "이", "가", "을", "를", "에", "도", "로", "만",
+)  # fmt: skip
+# Words Korean readers use for the same thing, matched as one: "합동훈련" is how many write the
+# drills the record (and the press) calls "연합훈련"; "북미" is also written "북·미" or "조미".
+KOREAN_SYNONYMS = {
+    "합동훈련": ("합동훈련", "연합훈련"),
+    "연합훈련": ("연합훈련", "합동훈련"),
+    "북미": ("북미", "북·미", "조미"),
+    "남북": ("남북", "남·북"),
+    "한미": ("한미", "한·미"),
+}
+KOREAN_TEXT_FIELDS = ("title_ko", "summary_ko", "location_ko", "title", "summary", "location")
+
+
+def korean_stem(word: str) -> str:
+    """ "북한의" -> "북한", "정상회담을" -> "정상회담"; anything else unchanged."""
+    for particle in PARTICLES:
+        if word.endswith(particle) and len(word) - len(particle) >= 2:
+            return word[: -len(particle)]
+    return word
+
+
+def korean_matches(phrase: str) -> Q:
+    """Every Hangul word of `phrase` (stemmed) in one of the Korean or English text fields."""
+    condition = Q()
+    for word in phrase.split():
+        stem = korean_stem(word.strip(".,;:!?\"'()[]"))
+        if not stem:
+            continue
+        any_field = Q()
+        for form in KOREAN_SYNONYMS.get(stem, (stem,)):
+            for field in KOREAN_TEXT_FIELDS:
+                any_field |= Q(**{f"{field}__contains": form})
+        condition &= any_field
+    return condition
+
+
 def text_matches(phrase: str) -> Q:
+    if HANGUL.search(phrase):
+        return korean_matches(phrase)
     return Q(title__icontains=phrase) | Q(summary__icontains=phrase) | Q(location__icontains=phrase)
 
 
@@ -136,14 +184,11 @@ def fulltext_matches(query: str, *, column: str = "search_vector") -> Q:
     if other.strip():
         clauses.append(f"{column} @@ websearch_to_tsquery('simple', %s)")
         params.append(other)
-    for word in hangul_words:
-        lexeme = TSQUERY_UNSAFE.sub("", word)
-        if lexeme:
-            clauses.append(f"{column} @@ to_tsquery('simple', %s)")
-            params.append(f"{lexeme}:*")
+    korean = korean_matches(" ".join(hangul_words)) if hangul_words else Q()
     if not clauses:
-        return Q(pk__in=[])
-    return Q(RawSQL("(" + " AND ".join(clauses) + ")", params, output_field=BooleanField()))
+        return korean if hangul_words else Q(pk__in=[])
+    text = Q(RawSQL("(" + " AND ".join(clauses) + ")", params, output_field=BooleanField()))
+    return text & korean if hangul_words else text
 
 
 def parse_websearch(query: str) -> tuple[list[str], list[str]]:
@@ -210,7 +255,8 @@ def relevance(query: str) -> ExpressionWrapper | RawSQL:
     Any required term or phrase counts, and so does any spelling of an actor the query names,
     so "김정은" ranks the events that say "Kim Jong Un" too.
     PostgreSQL: ts_rank over the weighted search_vector (title A, summary B, location C).
-    Elsewhere: each term counts 3 in the title, 1 in the summary and 1 in the location.
+    Elsewhere: each term counts 3 in the title, 1 in the summary and 1 in the location, in
+    either language.
     """
     required, _ = parse_websearch(query)
     terms = list(required)
@@ -220,7 +266,14 @@ def relevance(query: str) -> ExpressionWrapper | RawSQL:
         return ts_rank_score(terms)
     score = Value(0)
     for term in terms:
-        for field, weight in (("title", 3), ("summary", 1), ("location", 1)):
+        for field, weight in (
+            ("title", 3),
+            ("summary", 1),
+            ("location", 1),
+            ("title_ko", 3),
+            ("summary_ko", 1),
+            ("location_ko", 1),
+        ):
             score = score + Case(
                 When(**{f"{field}__icontains": term}, then=Value(weight)), default=Value(0)
             )

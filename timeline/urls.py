@@ -28,4 +28,6 @@ urlpatterns = [
     path("actors/", views.actor_list, name="actors"),
     path("actors/suggest/", views.actor_suggestions, name="actor_suggestions"),
     path("actors/<uslug:slug>/", views.actor_detail, name="actor"),
+    # Any other spelling ("Kim Jong Un", "김정은") redirects to the actor's own page.
+    path("actors/<str:slug>/", views.actor_detail, name="actor_alias"),
 ]

@@ -5,7 +5,14 @@ from datetime import date
 
 from django.conf import settings
 from django.db.models import Count, Max, Min
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
+    QueryDict,
+)
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -32,6 +39,7 @@ from timeline.filters import (
 from timeline.markup import render_markdown
 from timeline.models import Actor, Event, EventKind, EventStatus, Tag, normalise_name
 from timeline.schemas import event_api_url
+from timeline.translation import content_language, localized_text
 
 AUTOCOMPLETE_LIMIT = 8
 # "Load more" records how far the reader has loaded in the URL (pages=3), so that Back and a
@@ -255,7 +263,9 @@ def timeline_context(
     selected_actors = list(Actor.objects.filter(slug__in=filters.actor).order_by("name"))
     selected_slugs = {a.slug for a in selected_actors}
     frequent = [
-        row for row in (counts or {}).get("actor", []) if row["value"] not in selected_slugs
+        {**row, "label": actor_label(row)}
+        for row in (counts or {}).get("actor", [])
+        if row["value"] not in selected_slugs
     ][:6]
     tags = list(Tag.objects.filter(events__publication="published").distinct().order_by("name"))
     panel_filters = sum(
@@ -275,7 +285,8 @@ def timeline_context(
         "next_fragment": next_fragment,
         "pages_query": pages_query.urlencode() if pages_query else "",
         "tags": [
-            {"value": t.slug, "label": t.name, "checked": t.slug in filters.tag} for t in tags
+            {"value": t.slug, "label": localized_text(t, "name"), "checked": t.slug in filters.tag}
+            for t in tags
         ],
         "kinds": choices_with_counts(
             EventKind.choices,
@@ -326,11 +337,12 @@ def order_links(filters: TimelineFilter) -> list[dict]:
 
 def timeline_meta(request: HttpRequest, *, filters: TimelineFilter, actor: Actor | None) -> dict:
     if actor is not None:
-        description = actor.description or _(
+        description = _(
             "Every recorded event of Korean Peninsula diplomacy involving %(name)s, "
             "with its sources."
-        ) % {"name": actor.name}
-        return page_meta(request, title=actor.name, description=description)
+        ) % {"name": localized_text(actor, "name")}
+        description = localized_text(actor, "description") or description
+        return page_meta(request, title=localized_text(actor, "name"), description=description)
     query = filters.to_query(default_sort=PAGE_SORT)
     path = f"{request.path}?{query.urlencode()}" if query else request.path
     return page_meta(
@@ -376,6 +388,13 @@ def counts_context(counts: dict | None, *, filters: TimelineFilter, timeline_pat
     }
 
 
+def actor_label(row: dict) -> str:
+    """An actor's name in a counted row, in the page's language when it has one."""
+    if content_language() == "ko" and row.get("label_ko"):
+        return row["label_ko"]
+    return row["label"]
+
+
 def facet_groups(counts: dict, *, filters: TimelineFilter) -> list[tuple[str, list[dict]]]:
     """Each facet value as a link that toggles it in the current filters (the page of counts
     shown without JavaScript on a large record)."""
@@ -383,7 +402,7 @@ def facet_groups(counts: dict, *, filters: TimelineFilter) -> list[tuple[str, li
         "kind": dict(EventKind.choices),
         "status": dict(EventStatus.choices),
         "country": {row["value"]: country_name(row["value"]) for row in counts["country"]},
-        "actor": {row["value"]: row["label"] for row in counts["actor"]},
+        "actor": {row["value"]: actor_label(row) for row in counts["actor"]},
     }
     headings = {
         "kind": _("Kind"),
@@ -495,8 +514,8 @@ def event_detail(request: HttpRequest, *, slug: str) -> TemplateResponse:
         "country": country_name(event.country) if event.country else "",
         "page_meta": page_meta(
             request,
-            title=f"{event.date_display}: {event.title}",
-            description=event.summary or event.title,
+            title=f"{event.date_display}: {localized_text(event, 'title')}",
+            description=localized_text(event, "summary") or localized_text(event, "title"),
             kind="article",
         ),
         "structured_data": event_structured_data(request, event=event),
@@ -528,21 +547,28 @@ def event_structured_data(request: HttpRequest, *, event: Event) -> dict:
     data = {
         "@context": "https://schema.org",
         "@type": "Event",
-        "name": event.title,
+        "name": localized_text(event, "title"),
+        "inLanguage": content_language(),
         "startDate": event.start.isoformat(),
         "endDate": event.end.isoformat(),
         "url": request.build_absolute_uri(event.get_absolute_url()),
-        "description": event.summary,
+        "description": localized_text(event, "summary"),
     }
     if event.public_status() in SCHEMA_STATUS:
         data["eventStatus"] = SCHEMA_STATUS[event.public_status()]
     if event.location or event.country:
-        place = {"@type": "Place", "name": event.location or country_name(event.country)}
+        place = {
+            "@type": "Place",
+            "name": localized_text(event, "location") or country_name(event.country),
+        }
         if event.country:
             place["address"] = {"@type": "PostalAddress", "addressCountry": event.country}
         data["location"] = place
     performers = [
-        {"@type": "Person" if p.actor.kind == "person" else "Organization", "name": p.actor.name}
+        {
+            "@type": "Person" if p.actor.kind == "person" else "Organization",
+            "name": localized_text(p.actor, "name"),
+        }
         for p in event.participations.all()
     ]
     if performers:
@@ -614,7 +640,7 @@ def event_revisions(request: HttpRequest, *, slug: str) -> TemplateResponse:
         "revisions": revisions,
         "page_meta": page_meta(
             request,
-            title=_("Revisions: %(title)s") % {"title": event.title},
+            title=_("Revisions: %(title)s") % {"title": localized_text(event, "title")},
             description=_("When the public record of this event changed, and which fields."),
         ),
     }
@@ -674,9 +700,23 @@ def actor_suggestions(request: HttpRequest) -> TemplateResponse:
     return TemplateResponse(request, "timeline/index.html#suggestions", context)
 
 
+def actor_alias_redirect(request: HttpRequest, *, name: str) -> HttpResponse:
+    """A name or alias of exactly one actor ("김정은", "Kim Jong Un") moves permanently to that
+    actor's page, keeping the query string; anything else is not found."""
+    named = list(Actor.objects.named(name).order_by("pk")[:2])
+    if len(named) != 1:
+        raise Http404("No actor has this name.")
+    target = named[0].get_absolute_url()
+    if request.META.get("QUERY_STRING"):
+        target += "?" + request.META["QUERY_STRING"]
+    return HttpResponsePermanentRedirect(target)
+
+
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def actor_detail(request: HttpRequest, *, slug: str) -> HttpResponse:
-    actor = get_object_or_404(Actor.objects.public().select_related("parent"), slug=slug)
+    actor = Actor.objects.public().select_related("parent").filter(slug=slug).first()
+    if actor is None:
+        return actor_alias_redirect(request, name=slug)
     query, actor_error = with_typed_actor(request.GET)
     if not actor_error and (redirect := untidy_redirect(request, query)) is not None:
         return redirect

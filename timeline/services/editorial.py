@@ -50,8 +50,22 @@ REVIEWED_FIELDS: dict[type[models.Model], list[str]] = {
         "country",
         "latitude",
         "longitude",
+        # The Korean text is reviewed like the English.
+        "title_ko",
+        "summary_ko",
+        "location_ko",
     ],
-    Actor: ["name", "slug", "kind", "country", "aliases", "description", "parent"],
+    Actor: [
+        "name",
+        "slug",
+        "kind",
+        "country",
+        "aliases",
+        "description",
+        "parent",
+        "name_ko",
+        "description_ko",
+    ],
     Source: [
         "title",
         "url",

@@ -10,7 +10,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from timeline.countries import country_name
-from timeline.search import parse_websearch
+from timeline.search import HANGUL, korean_stem, parse_websearch
 
 register = template.Library()
 
@@ -27,6 +27,8 @@ def highlight(value: str, query: str) -> SafeString:
     """Escape `value`, then mark the words of the search query in it."""
     text = escape(value or "")
     terms, _ = parse_websearch(query or "")
+    # A Korean word is found without its particle ("북한의" finds "북한"): mark what was found.
+    terms = [korean_stem(t) if HANGUL.search(t) else t for t in terms]
     terms = sorted({escape(t) for t in terms if len(t) >= 2}, key=len, reverse=True)
     if not terms:
         return mark_safe(text)
@@ -57,16 +59,32 @@ NOT_A_PLACE = {"unknown", "n/a", "-", "?"}
 
 
 @register.filter
-def place(event) -> str:
+def place(event) -> SafeString:
     """Where the event happened, for reading: "Beijing, China"; the country alone when the
-    place is the country or unknown."""
-    location = (event.location or "").strip()
+    place is the country or unknown. A place not yet translated is marked with its language."""
+    from timeline.translation import localized
+
+    value = localized(event, "location")
+    location = value.text
     if location.casefold() in NOT_A_PLACE:
         location = ""
     name = country_name(event.country) if event.country else ""
+    shown = escape(location)
+    if location and value.fallback:
+        shown = f'<span lang="{value.language}">{shown}</span>'
     if location and name and not location.casefold().endswith(name.casefold()):
-        return f"{location}, {name}"
-    return location or name
+        return mark_safe(f"{shown}, {escape(name)}")
+    return mark_safe(shown or escape(name))
+
+
+@register.filter
+def month_label(day: date) -> str:
+    """A month marker: "June 2018", "2018년 6월"."""
+    from django.utils.dateformat import format as format_date
+
+    from timeline.translation import content_language
+
+    return format_date(day, "Y년 n월" if content_language() == "ko" else "F Y")
 
 
 @register.simple_tag
@@ -85,3 +103,66 @@ def last_updated() -> date | None:
         found = {"date": timezone.localdate(newest) if newest else None}
         cache.set(key, found, 3600)
     return found["date"]
+
+
+@register.filter
+def tr(obj, field: str) -> str:
+    """The field of a record in the page's language, or in the other one when missing."""
+    from timeline.translation import localized_text
+
+    return localized_text(obj, field) if obj is not None else ""
+
+
+@register.simple_tag
+def localized(obj, field: str, q: str = "") -> SafeString:
+    """The field in the page's language; a fallback to the other language is marked with its
+    language (lang attribute and a small label), and the search words are highlighted."""
+    from django.utils.translation import gettext
+
+    from timeline.translation import localized as read
+
+    value = read(obj, field)
+    html = highlight(value.text, q) if q else escape(value.text)
+    if not value.fallback:
+        return mark_safe(html)
+    label = gettext("English") if value.language == "en" else gettext("Korean")
+    note = gettext("Not yet translated")
+    return mark_safe(
+        f'<span lang="{value.language}">{html}</span> '
+        f'<small class="fallback-label" title="{escape(note)}">{escape(label)}</small>'
+    )
+
+
+@register.filter
+def with_lang(url: str) -> str:
+    """An API or export address in the page's language (the API's default is English)."""
+    from timeline.translation import content_language
+
+    if content_language() == "en":
+        return url
+    return f"{url}{'&' if '?' in url else '?'}lang={content_language()}"
+
+
+@register.filter
+def long_date(value: date | None) -> str:
+    """A day as a reader of the page's language writes it: "12 June 2018", "2018년 6월 12일"."""
+    from django.utils.dateformat import format as format_date
+
+    from timeline.translation import content_language
+
+    if not value:
+        return ""
+    return format_date(value, "Y년 n월 j일" if content_language() == "ko" else "j F Y")
+
+
+@register.filter
+def language_name(code: str) -> str:
+    """A source's language (BCP 47) named in the page's language: "en" -> "English", "영어"."""
+    from babel import Locale, UnknownLocaleError
+
+    from timeline.translation import content_language
+
+    try:
+        return Locale.parse(code, sep="-").get_display_name(content_language()) or code
+    except (ValueError, UnknownLocaleError, TypeError):
+        return code
