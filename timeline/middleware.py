@@ -136,6 +136,12 @@ class AnonymousPageCacheMiddleware:
         path = request.path
         if path.startswith("/api/v1/docs") or path.startswith("/api/v1/openapi"):
             return False
+        # Public pages live under a language prefix (/en/…, /ko/…); the key holds the language.
+        for code, _name in settings.LANGUAGES:
+            prefix = f"/{code}/"
+            if path.startswith(prefix):
+                path = path[len(prefix) - 1 :]
+                break
         return path == "/" or path.startswith(self.CACHED_PREFIXES)
 
     def key(self, request: HttpRequest) -> str:
