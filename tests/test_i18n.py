@@ -228,3 +228,19 @@ def test_curated_loads_korean_fields(curated):
 
     name = localized(kim, "name", language="ko")
     assert name.text == (kim.name_ko or "김정은") and not name.fallback
+
+
+def test_the_stored_api_answers_come_in_both_languages(client, curated):
+    from timeline.models import EventRendering
+    from timeline.rendering import render_events
+
+    event = Event.objects.get(slug="2018-06-12-singapore-summit")
+    render_events([event.pk])
+    stored = EventRendering.objects.get(event=event)
+    assert bytes(stored.item_ko) and bytes(stored.detail_ko)
+    korean = client.get(f"/api/v1/events/{event.slug}?lang=ko").json()
+    english = client.get(f"/api/v1/events/{event.slug}").json()
+    assert korean["title"] == event.title_ko and english["title"] == event.title
+    listing = client.get("/api/v1/events?lang=ko&limit=20").json()["items"]
+    hangul = re.compile(r"[\uac00-\ud7a3]")
+    assert listing and all(hangul.search(item["title"]) for item in listing)

@@ -146,7 +146,9 @@ def list_events(
     # The entries are stored JSON (timeline/rendering.py), joined as they are read; the
     # response model above still documents and defines their shape.
     try:
-        page = rendered_page(filters, cursor=paging.cursor, limit=paging.limit)
+        page = rendered_page(
+            filters, cursor=paging.cursor, limit=paging.limit, language=language.lang
+        )
     except InvalidCursor as error:
         raise error_422("cursor", str(error)) from None
     next_url = None
@@ -179,7 +181,7 @@ def list_events(
 )
 def get_event(request: HttpRequest, language: Query[LanguageQuery], slug: str):
     """One published event with its participants, every account and its relations."""
-    detail = rendered_detail(slug) if SLUG.fullmatch(slug) else None
+    detail = rendered_detail(slug, language=language.lang) if SLUG.fullmatch(slug) else None
     if detail is None:
         return Status(404, {"detail": f"No published event has the slug {slug!r}."})
     return json_response(detail)

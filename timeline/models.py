@@ -540,6 +540,9 @@ class EventRendering(models.Model):
     )
     item = models.BinaryField()
     detail = models.BinaryField()
+    # The same in Korean (the API's lang=ko); empty until the event is next rendered.
+    item_ko = models.BinaryField(default=b"")
+    detail_ko = models.BinaryField(default=b"")
 
     def __str__(self) -> str:
         return f"rendering of event {self.event_id}"

@@ -31,7 +31,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import router, transaction
 from django.db.models import Prefetch, QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from timeline import caching
 from timeline.filters import (
@@ -92,11 +92,20 @@ def detail_queryset(events: QuerySet) -> QuerySet:
     )
 
 
-def render(event: Event) -> tuple[bytes, bytes]:
-    """(list entry, detail) of one event, shaped and checked by the schemas."""
-    detail = EventDetail.model_validate(event_detail(event)).model_dump()
+LANGUAGES = ("en", "ko")
+
+
+def render(event: Event, *, language: str = "en") -> tuple[bytes, bytes]:
+    """(list entry, detail) of one event in `language`, shaped and checked by the schemas."""
+    with translation.override(language):
+        detail = EventDetail.model_validate(event_detail(event)).model_dump()
     item = {name: detail[name] for name in ITEM_FIELDS}
     return json_bytes(item), json_bytes(detail)
+
+
+def stored_columns(language: str) -> tuple[str, str]:
+    """The EventRendering fields holding `language`'s list entry and detail."""
+    return ("item", "detail") if language == "en" else (f"item_{language}", f"detail_{language}")
 
 
 class _Deleting(threading.local):
@@ -163,8 +172,11 @@ def _render_now(ids: list[int]) -> int:
             events = detail_queryset(Event.objects.using(using).published().filter(pk__in=chunk))
             rows = []
             for event in events:
-                item, detail = render(event)
-                rows.append(EventRendering(event_id=event.pk, item=item, detail=detail))
+                fields = {}
+                for language in LANGUAGES:
+                    item_field, detail_field = stored_columns(language)
+                    fields[item_field], fields[detail_field] = render(event, language=language)
+                rows.append(EventRendering(event_id=event.pk, **fields))
             published = {row.event_id for row in rows}
             unpublished = [pk for pk in chunk if pk not in published]
             if unpublished:
@@ -174,7 +186,7 @@ def _render_now(ids: list[int]) -> int:
                     rows,
                     update_conflicts=True,
                     unique_fields=["event"],
-                    update_fields=["item", "detail"],
+                    update_fields=[f for lang in LANGUAGES for f in stored_columns(lang)],
                 )
             written += len(rows)
     return written
@@ -294,7 +306,7 @@ def connect_signals() -> None:
 
 
 # What the list reads per event: the keyset columns, what `status_at` needs, the stored entry.
-LIST_COLUMNS = ["pk", "start", "end", "status", "rendering__item"]
+LIST_COLUMNS = ["pk", "start", "end", "status"]
 
 
 @dataclass(frozen=True)
@@ -311,10 +323,13 @@ class _CursorRow:
     relevance: float | None = None
 
 
-def rendered_page(filters: TimelineFilter, *, cursor: str | None, limit: int) -> RenderedPage:
+def rendered_page(
+    filters: TimelineFilter, *, cursor: str | None, limit: int, language: str = "en"
+) -> RenderedPage:
     """One page of list entries as stored JSON, cut by the keyset query: one query for the
     page (plus a fixed few for any entry not rendered yet)."""
-    fields = [*LIST_COLUMNS, "relevance"] if filters.ranked else LIST_COLUMNS
+    stored = f"rendering__{stored_columns(language)[0]}"
+    fields = [*LIST_COLUMNS, stored, *(["relevance"] if filters.ranked else [])]
     events = keyset_events(filters, cursor=cursor)
     rows = list(events.values_list(*fields)[: limit + 1])
     next_cursor = None
@@ -325,12 +340,12 @@ def rendered_page(filters: TimelineFilter, *, cursor: str | None, limit: int) ->
         )
         next_cursor = encode_cursor(row, sort=filters.order)
     rows = rows[:limit]
-    missing = [row[0] for row in rows if row[4] is None]
-    fresh = render_in_memory(missing, detail=False) if missing else {}
+    missing = [row[0] for row in rows if not row[4]]
+    fresh = render_in_memory(missing, detail=False, language=language) if missing else {}
     today = timezone.localdate()
     items = [
         with_status(
-            row[4] if row[4] is not None else fresh[row[0]],
+            row[4] if row[4] else fresh[row[0]],
             status=row[3],
             end=row[2],
             today=today,
@@ -340,24 +355,26 @@ def rendered_page(filters: TimelineFilter, *, cursor: str | None, limit: int) ->
     return RenderedPage(items=items, next_cursor=next_cursor)
 
 
-def rendered_detail(slug: str) -> bytes | memoryview | None:
+def rendered_detail(slug: str, *, language: str = "en") -> bytes | memoryview | None:
     """A published event's detail as stored JSON, or None when no published event has `slug`."""
     row = (
         Event.objects.published()
         .filter(slug=slug)
-        .values_list("pk", "status", "end", "rendering__detail")
+        .values_list("pk", "status", "end", f"rendering__{stored_columns(language)[1]}")
         .first()
     )
     if row is None:
         return None
     pk, status, end, detail = row
-    if detail is None:
-        detail = render_in_memory([pk], detail=True)[pk]
+    if not detail:
+        detail = render_in_memory([pk], detail=True, language=language)[pk]
     return with_status(detail, status=status, end=end, today=timezone.localdate())
 
 
-def render_in_memory(event_ids: list[int], *, detail: bool) -> dict[int, bytes]:
+def render_in_memory(
+    event_ids: list[int], *, detail: bool, language: str = "en"
+) -> dict[int, bytes]:
     """Render events that have no stored rendering yet (not stored here: a read must not
     write, and may be looking at data a concurrent change is replacing)."""
     events = detail_queryset(Event.objects.published().filter(pk__in=event_ids))
-    return {event.pk: render(event)[1 if detail else 0] for event in events}
+    return {event.pk: render(event, language=language)[1 if detail else 0] for event in events}

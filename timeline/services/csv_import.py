@@ -238,7 +238,7 @@ def check_row(
         problem(
             "kind",
             f"“{row['kind']}” is not a kind of event. Write one of: "
-            + ", ".join(label for _, label in EventKind.choices)
+            + ", ".join(str(label) for _, label in EventKind.choices)
             + ".",
         )
     status = choice(row["status"], EventStatus) if row["status"] else EventStatus.OCCURRED
@@ -246,7 +246,7 @@ def check_row(
         problem(
             "status",
             f"“{row['status']}” is not a status. Write one of: "
-            + ", ".join(label for _, label in EventStatus.choices)
+            + ", ".join(str(label) for _, label in EventStatus.choices)
             + " (or leave it empty for Occurred).",
         )
     published = None
