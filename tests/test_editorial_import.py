@@ -148,7 +148,7 @@ def test_restore_brings_back_a_draft_and_bad_ids_are_4xx(client, roles):
     assert client.post(url, {"history_id": record.history_id}).status_code == 302
     restored = Event.objects.get(pk=pk)
     assert restored.publication == "draft"
-    assert client.get(f"/events/{restored.slug}/").status_code == 404
+    assert client.get(f"/en/events/{restored.slug}/").status_code == 404
     assert client.post(url, {"history_id": record.history_id}).status_code == 404
 
 

@@ -115,18 +115,18 @@ def draft_only(curated):
 
 
 def test_draft_only_actors_and_tags_are_not_public(client, draft_only):
-    assert client.get("/actors/zorblax-envoy/").status_code == 404
+    assert client.get("/en/actors/zorblax-envoy/").status_code == 404
     assert client.get("/api/v1/actors/zorblax-envoy").status_code == 404
     assert "zorblax" not in client.get("/api/v1/actors?q=zorblax").content.decode().lower()
-    assert "Zorblax" not in client.get("/actors/?q=zorblax").content.decode()
-    assert "Zorblax" not in client.get("/actors/suggest/?actor_search=zorb").content.decode()
+    assert "Zorblax" not in client.get("/en/actors/?q=zorblax").content.decode()
+    assert "Zorblax" not in client.get("/en/actors/suggest/?actor_search=zorb").content.decode()
     assert "zorblax" not in client.get("/api/v1/tags").content.decode()
     # Still public: an actor a published event names.
     assert client.get("/api/v1/actors/kim-jong-un").status_code == 200
 
 
 def test_relations_to_drafts_are_not_listed(client, draft_only):
-    page = client.get("/events/2018-06-12-singapore-summit/")
+    page = client.get("/en/events/2018-06-12-singapore-summit/")
     assert page.status_code == 200
     html = page.content.decode()
     assert "Secret draft" not in html

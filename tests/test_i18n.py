@@ -1,5 +1,6 @@
 """Korean and English: pages, switch links, alternates, content fallback, search, aliases, API."""
 
+import json
 import re
 from pathlib import Path
 
@@ -153,7 +154,8 @@ def test_api_lang_ko_returns_korean_with_english_available(client, curated):
     assert all(item["language"] == "ko" for item in listed["items"])
     assert "lang=ko" in (listed["next_url"] or "lang=ko")
     assert client.get("/api/v1/events?lang=fr").status_code == 422
-    tjs = client.get("/api/v1/export/timelinejs.json?lang=ko&kind=summit").json()
+    exported = client.get("/api/v1/export/timelinejs.json?lang=ko&kind=summit")
+    tjs = json.loads(b"".join(exported.streaming_content))
     assert any(e["display_date"] == "2018년 6월 12일" for e in tjs["events"])
 
 

@@ -227,12 +227,17 @@ def search_events(events: QuerySet, query: str) -> QuerySet:
     actors = actors_in_query(required)
     if actors.named and not excluded:
         condition = actor_events([pk for pk, _, _ in actors.named])
-        for _, name, aliases in actors.named:
-            for spelling in [name, *aliases]:
-                if uses_postgres_search():
-                    condition |= fulltext_matches(spelling)
-                else:
-                    condition |= text_matches(spelling)
+        # The words as typed count too: "북한" names North Korea by its Korean name, which
+        # is not among its English spellings.
+        spellings = [" ".join(required)]
+        spellings += [
+            spelling for _, name, aliases in actors.named for spelling in [name, *aliases]
+        ]
+        for spelling in spellings:
+            if uses_postgres_search():
+                condition |= fulltext_matches(spelling)
+            else:
+                condition |= text_matches(spelling)
         return events.filter(condition)
     if uses_postgres_search() and ('"' in query or excluded):
         return events.filter(fulltext_matches(query))

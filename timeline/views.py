@@ -703,8 +703,8 @@ def actor_suggestions(request: HttpRequest) -> TemplateResponse:
 def actor_alias_redirect(request: HttpRequest, *, name: str) -> HttpResponse:
     """A name or alias of exactly one actor ("김정은", "Kim Jong Un") moves permanently to that
     actor's page, keeping the query string; anything else is not found."""
-    named = list(Actor.objects.named(name).order_by("pk")[:2])
-    if len(named) != 1:
+    named = list(Actor.objects.public().named(name).order_by("pk")[:2])
+    if len(named) != 1 or named[0].slug == name:
         raise Http404("No actor has this name.")
     target = named[0].get_absolute_url()
     if request.META.get("QUERY_STRING"):
