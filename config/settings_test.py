@@ -12,3 +12,7 @@ os.environ.setdefault("WARM_COUNTS", "false")
 os.environ.setdefault("DB_STATEMENT_TIMEOUT_MS", "30000")
 
 from config.settings import *  # noqa: F403
+
+# Hashing test passwords with the production hasher (about a million PBKDF2 rounds each) would
+# spend most of the suite's time creating editor accounts.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
