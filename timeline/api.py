@@ -175,7 +175,7 @@ def list_events(
 
 @api.get(
     "/events/{slug}",
-    response={200: EventDetail, 404: NotFound},
+    response={200: EventDetail, 404: NotFound, 422: ValidationErrorOut},
     url_name="event_detail",
     tags=["events"],
 )
@@ -210,7 +210,7 @@ def list_actors(request: HttpRequest, language: Query[LanguageQuery], query: Que
 
 @api.get(
     "/actors/{slug}",
-    response={200: ActorDetail, 404: NotFound},
+    response={200: ActorDetail, 404: NotFound, 422: ValidationErrorOut},
     url_name="actor_detail",
     tags=["actors"],
 )
@@ -268,7 +268,12 @@ def list_sources(request: HttpRequest, paging: Query[SourcePaging]):
     }
 
 
-@api.get("/tags", response=list[TagOut], url_name="tag_list", tags=["tags"])
+@api.get(
+    "/tags",
+    response={200: list[TagOut], 422: ValidationErrorOut},
+    url_name="tag_list",
+    tags=["tags"],
+)
 def list_tags(request: HttpRequest, language: Query[LanguageQuery]):
     """Tags of at least one published event."""
     tags = (
