@@ -171,7 +171,13 @@ def test_approval_is_refused_when_the_live_event_moved_on(client, roles):
 
 def test_actor_and_source_shown_by_published_events_are_reviewed(client, roles):
     actor = Actor.objects.filter(participations__event__publication="published").first()
-    source = Source.objects.filter(citations__event__publication="published").first()
+    # A dated source with an address (PostgreSQL sorts an undated seed article first).
+    source = (
+        Source.objects.filter(citations__event__publication="published")
+        .exclude(url="")
+        .order_by("pk")
+        .first()
+    )
     login(client, roles["editor"])
     response = client.post(
         reverse("admin:timeline_actor_change", args=[actor.pk]),
