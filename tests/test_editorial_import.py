@@ -92,7 +92,13 @@ def test_confirm_without_uploading_again(client, roles):
 
 
 def test_import_never_rewrites_a_source_published_events_cite(client, roles):
-    source = Source.objects.filter(citations__event__publication="published").first()
+    # A source with an address (PostgreSQL sorts an undated seed article, which has none, first).
+    source = (
+        Source.objects.filter(citations__event__publication="published")
+        .exclude(url="")
+        .order_by("pk")
+        .first()
+    )
     publisher, published_on = source.publisher, source.published_on
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerow(
