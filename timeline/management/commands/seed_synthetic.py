@@ -27,6 +27,7 @@ from timeline.models import (
     Participation,
     Role,
     Source,
+    SourceKind,
 )
 from timeline.rendering import render_all
 
@@ -77,6 +78,25 @@ PLACES = [
     "Kaesong",
     "",
 ]
+# Korean for every word and place above, so that the synthetic record is searchable in Korean
+# too (the words map one to one: no extra random draws, the English text stays as it was).
+WORDS_KO = dict(
+    zip(
+        WORDS,
+        "정상회담 회담 특사 미사일 훈련 대회 성명 제안 방문 제재 국경 대화 비핵화 평화 조약 대표단 "
+        "발사 연합훈련 핫라인 합의 장관 정상 열병식 사찰 위성 상봉 연락 사무소 정전".split(),
+        strict=True,
+    )
+)
+PLACES_KO = dict(
+    zip(
+        PLACES,
+        "서울 평양 판문점 베이징 워싱턴 도쿄 모스크바 하노이 싱가포르 제네바 블라디보스토크 부산 "
+        "개성".split()
+        + [""],
+        strict=True,
+    )
+)
 COUNTRIES = ["KP", "KR", "US", "CN", "RU", "JP", ""]
 PRECISIONS = ["day"] * 8 + ["week", "month", "month", "quarter", "year"]
 STATUSES = [EventStatus.OCCURRED] * 17 + [
@@ -86,6 +106,12 @@ STATUSES = [EventStatus.OCCURRED] * 17 + [
     EventStatus.CANCELLED,
 ]
 BATCH = 5000
+PUBLISHER_KINDS = {
+    "Wire A": SourceKind.WIRE,
+    "Wire B": SourceKind.WIRE,
+    "Daily C": SourceKind.NEWSPAPER,
+    "State media D": SourceKind.OFFICIAL,
+}
 
 
 def span_for(rng: random.Random, precision: str) -> tuple[date, date]:
@@ -151,6 +177,7 @@ class Command(BaseCommand):
                 slug=f"synthetic-actor-{i}",
                 kind=rng.choice(kinds),
                 country=rng.choice(COUNTRIES),
+                name_ko=f"가상 행위자 {i}",
                 aliases=[f"SA{i}"],
             )
             actor.name_keys = actor.compute_name_keys()
@@ -161,17 +188,24 @@ class Command(BaseCommand):
         )
 
     def make_sources(self, rng: random.Random, count: int) -> list[int]:
-        batch = [
-            Source(
-                title=f"Synthetic report {i}",
-                url=f"https://synthetic.invalid/report/{i}",
-                publisher=rng.choice(["Wire A", "Wire B", "Daily C", "State media D"]),
-                published_on=date(1990, 1, 1) + timedelta(days=rng.randrange(0, 36 * 365)),
-                language=rng.choice(["en", "ko", "zh", "ja"]),
-                ai_generated=rng.random() < 0.1,
+        batch = []
+        for i in range(count):
+            publisher = rng.choice(list(PUBLISHER_KINDS))
+            published_on = date(1990, 1, 1) + timedelta(days=rng.randrange(0, 36 * 365))
+            language = rng.choice(["en", "ko", "zh", "ja"])
+            ai_generated = rng.random() < 0.1
+            batch.append(
+                Source(
+                    title=f"Synthetic report {i}",
+                    url=f"https://synthetic.invalid/report/{i}",
+                    publisher=publisher,
+                    published_on=published_on,
+                    language=language,
+                    ai_generated=ai_generated,
+                    # The database holds the AI label and the type in agreement.
+                    kind=SourceKind.AI_GENERATED if ai_generated else PUBLISHER_KINDS[publisher],
+                )
             )
-            for i in range(count)
-        ]
         Source.objects.bulk_create(batch, batch_size=BATCH)
         return list(
             Source.objects.filter(url__startswith="https://synthetic.invalid/").values_list(
@@ -193,12 +227,16 @@ class Command(BaseCommand):
                 start, end = span_for(rng, precision)
                 words = rng.sample(WORDS, 4)
                 place = rng.choice(PLACES)
+                summary_words = [rng.choice(WORDS) for _ in range(25)]
                 events.append(
                     Event(
                         pk=pk,
                         title=f"{words[0].capitalize()} {words[1]} in {place or 'the region'}",
                         slug=f"synthetic-{pk}",
-                        summary=" ".join(rng.choice(WORDS) for _ in range(25)).capitalize() + ".",
+                        title_ko=f"{PLACES_KO[place] or '지역'}에서 {WORDS_KO[words[0]]} "
+                        f"{WORDS_KO[words[1]]}",
+                        summary=" ".join(summary_words).capitalize() + ".",
+                        summary_ko=" ".join(WORDS_KO[w] for w in summary_words) + ".",
                         kind=rng.choice(kinds),
                         start=start,
                         end=end,
@@ -206,6 +244,7 @@ class Command(BaseCommand):
                         approximate=rng.random() < 0.05,
                         status=rng.choice(STATUSES),
                         location=place,
+                        location_ko=PLACES_KO[place],
                         country=rng.choice(COUNTRIES),
                         publication="published" if rng.random() < 0.97 else "draft",
                         version=1,
