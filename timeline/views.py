@@ -22,23 +22,19 @@ from django.views.decorators.vary import vary_on_headers
 
 from timeline.charts import density_chart
 from timeline.countries import country_name
-from timeline.filters import (
-    DEFAULT_LIMIT,
-    MAX_LIMIT,
-    PAGE_SORT,
-    InvalidCursor,
-    TimelineFilter,
-    after_row,
-    decode_cursor,
-    event_page,
-    facets,
-    facets_without_waiting,
-    filter_from_query,
-    published_event,
-)
 from timeline.markup import render_markdown
 from timeline.models import Actor, Event, EventKind, EventStatus, Tag, normalise_name
 from timeline.schemas import event_api_url
+from timeline.selectors.events import published_event
+from timeline.selectors.facets import facets, facets_without_waiting
+from timeline.selectors.paging import InvalidCursor, after_row, decode_cursor, event_page
+from timeline.selectors.params import (
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    PAGE_SORT,
+    TimelineFilter,
+    filter_from_query,
+)
 from timeline.translation import content_language, localized_text
 
 AUTOCOMPLETE_LIMIT = 8
