@@ -29,8 +29,7 @@ def actor_api_url(slug: str) -> str:
 
 
 class ActorRef(Schema):
-    """An actor as an event names it, from a `Participation`."""
-
+    # An actor as an event names it, from a `Participation`.
     slug: str
     name: str
     role: str
@@ -63,9 +62,8 @@ class EventText(Schema):
 
 
 class EventItem(Schema):
-    """An event as a list entry, from an `Event` with `selectors.events.with_related`'s
-    prefetches. Text fields are in the active language (falling back to the other)."""
-
+    # An event as a list entry, from an `Event` with `selectors.events.with_related`'s prefetches.
+    # Text fields are in the active language (falling back to the other).
     slug: str
     language: str = Field(
         "en",
@@ -150,8 +148,7 @@ class EventItem(Schema):
 
 
 class Participant(Schema):
-    """From a `Participation`."""
-
+    # From a `Participation`.
     slug: str
     name: str
     role: str
@@ -167,8 +164,7 @@ class Participant(Schema):
 
 
 class CitationOut(Schema):
-    """From a `Citation` (an account of the event in one source)."""
-
+    # From a `Citation` (an account of the event in one source).
     source: SourceOut
     quote: str
     speaker: str | None
@@ -189,8 +185,7 @@ class Related:
 
 
 class RelationOut(Schema):
-    """From a `Related`."""
-
+    # From a `Related`.
     kind: str
     direction: str  # "outgoing": this event <kind> the other; "incoming": the other <kind> this
     slug: str
@@ -216,9 +211,8 @@ class RelationOut(Schema):
 
 
 class EventDetail(EventItem):
-    """An event with everything its page shows, from an `Event` with the prefetches of
-    `selectors.events.published_event` (or `rendering.detail_queryset`)."""
-
+    # An event with everything its page shows, from an `Event` with the prefetches of
+    # `selectors.events.published_event` (or `rendering.detail_queryset`).
     body_html: str
     date_text: str
     participants: list[Participant]
@@ -263,8 +257,7 @@ class EventPage(Schema):
 
 
 class ActorOut(Schema):
-    """From an `Actor` with its `parent` selected."""
-
+    # From an `Actor` with its `parent` selected.
     slug: str
     name: str = Field(description="In the requested `lang`, else the other language.")
     name_en: str = ""
@@ -303,14 +296,12 @@ class ActorOut(Schema):
 
 
 class ActorDetail(ActorOut):
-    """From an `Actor` annotated with `event_count`."""
-
+    # From an `Actor` annotated with `event_count`.
     event_count: int
 
 
 class TagOut(Schema):
-    """From a `Tag` annotated with `event_count`."""
-
+    # From a `Tag` annotated with `event_count`.
     slug: str
     name: str
     name_ko: str = ""
@@ -336,8 +327,7 @@ class Facets(Schema):
 
 
 class Change(Schema):
-    """From a row of `selectors.changes.changes_since` (slug, publication, updated_at)."""
-
+    # From a row of `selectors.changes.changes_since` (slug, publication, updated_at).
     slug: str
     change: str  # "published" (visible, new or changed) or "withdrawn" (no longer public)
     updated_at: datetime
