@@ -151,8 +151,8 @@ VARIABLES: tuple[Variable, ...] = (
     Variable(
         "SHARED_SEEDS_DIR",
         str,
-        "../shared/seeds",
-        "Optional check against the shared seed articles.",
+        "",
+        "Seed articles of the ingest tests' optional check; unset: beside the repository.",
         TESTS,
     ),
     Variable(

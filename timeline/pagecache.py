@@ -27,7 +27,7 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from contextvars import Token
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
@@ -111,7 +111,7 @@ class CacheVisit:
     policy: AnonymousCache
     version_token: Token
     key_prefix: str
-    served: bool = field(default=False)
+    served: bool = False
 
 
 def key_prefix(version: int) -> str:
@@ -135,7 +135,7 @@ class AnonymousPageCacheMiddleware:
         try:
             response = self.get_response(request)
             visit: CacheVisit | None = getattr(request, STATE, None)
-            if visit is not None and not visit.served:
+            if visit is not None and not visit.served and settings.PAGE_CACHE_SECONDS > 0:
                 self.keep(request, response, visit=visit)
             return response
         finally:
