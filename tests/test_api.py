@@ -321,13 +321,11 @@ def test_openapi_document_and_docs_page(client):
     assert b"cdn" not in docs.content.lower()
 
 
-def test_anonymous_clients_are_throttled_with_retry_after(client, curated, monkeypatch):
+def test_anonymous_clients_are_throttled_with_retry_after(client, curated, api_rate_limit):
     from django.core.cache import cache
 
-    from timeline.api import api
-
     cache.clear()
-    monkeypatch.setattr(api.throttle[0], "num_requests", 3)
+    api_rate_limit(requests=3)
     statuses = [client.get("/api/v1/tags").status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
     limited = client.get("/api/v1/tags")

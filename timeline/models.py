@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from timeline.dates import DateSpan, Precision
+from timeline.translation import content_language
 
 ALIAS_SEPARATOR = "|"
 # Only web addresses: javascript:, data: and the like are refused wherever a URL is entered.
@@ -406,8 +407,6 @@ class Event(models.Model):
     @property
     def date_display(self) -> str:
         """The span as a reader of the active language writes it ("2018년 6월 12일" in Korean)."""
-        from timeline.translation import content_language
-
         return self.span.display(language=content_language())
 
     def public_status(self, *, today: date | None = None) -> str:

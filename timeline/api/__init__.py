@@ -6,13 +6,12 @@ queries are timeline/selectors'. `api` is mounted at /api/v1/ by config/urls.py.
 
 from __future__ import annotations
 
-from django.conf import settings
 from ninja import NinjaAPI
 from ninja.operation import Operation
 
 from timeline.api import actors, changes, events, exports, facets, sources, tags
 from timeline.api.errors import install_error_handlers
-from timeline.limits import ClientRateThrottle
+from timeline.limits import API_THROTTLES
 
 
 class TimelineAPI(NinjaAPI):
@@ -30,7 +29,8 @@ api = TimelineAPI(
         "events are visible. Lists take the same filters as the timeline page."
     ),
     urls_namespace="api-1",
-    throttle=[ClientRateThrottle(settings.API_ANON_RATE)],
+    # The one instance the page cache also runs on a cached answer.
+    throttle=API_THROTTLES,
 )
 install_error_handlers(api)
 for resource in (events, actors, sources, tags, facets, changes, exports):
