@@ -233,7 +233,9 @@ class ArticleForm(forms.Form):
     published_on = forms.DateField(
         label=gettext_lazy("Published on"),
         required=False,
-        help_text=gettext_lazy("Relative dates in the text are read against this day (else today)."),
+        help_text=gettext_lazy(
+            "Relative dates in the text are read against this day (else today)."
+        ),
         widget=iso_date_input(),
     )
     language = forms.CharField(

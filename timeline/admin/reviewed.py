@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.admin.utils import label_for_field
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -10,7 +11,6 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from django.contrib.admin.utils import label_for_field
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 

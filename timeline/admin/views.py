@@ -69,9 +69,10 @@ def deleted_events(request: HttpRequest, *, model_admin: admin.ModelAdmin) -> Ht
         if not model_admin.has_add_permission(request):
             raise PermissionDenied
         history_id = request.POST.get("history_id", "")
-        if not (history_id.isascii() and history_id.isdigit()) or len(
-            history_id
-        ) > HISTORY_ID_MAX_DIGITS:
+        if (
+            not (history_id.isascii() and history_id.isdigit())
+            or len(history_id) > HISTORY_ID_MAX_DIGITS
+        ):
             return HttpResponseBadRequest(_("history_id must be the number of a deleted event."))
         try:
             restored = bulk.restore_deleted_event(int(history_id), user=request.user)
@@ -79,9 +80,7 @@ def deleted_events(request: HttpRequest, *, model_admin: admin.ModelAdmin) -> Ht
             return HttpResponseNotFound(str(error))
         model_admin.message_user(
             request,
-            _(
-                "Restored “%(title)s” as a draft; submit it for review to publish it again."
-            )
+            _("Restored “%(title)s” as a draft; submit it for review to publish it again.")
             % {"title": restored.title},
             messages.SUCCESS,
         )

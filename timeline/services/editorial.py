@@ -222,7 +222,9 @@ def target_of(revision: ProposedRevision) -> models.Model:
     try:
         return model.objects.get(pk=revision.object_id)
     except model.DoesNotExist as error:
-        raise RevisionError(_("“%(label)s” no longer exists.") % {"label": revision.label}) from error
+        raise RevisionError(
+            _("“%(label)s” no longer exists.") % {"label": revision.label}
+        ) from error
 
 
 # -- proposing and reviewing -------------------------------------------------------------------
@@ -315,9 +317,7 @@ def send_back_revision(*, revision: ProposedRevision, user, comment: str) -> Pro
         raise PermissionDenied(_("Only reviewers send changes back."))
     comment = comment.strip()
     if not comment:
-        raise RevisionError(
-            _("Say what should change: the comment is what the editor will read.")
-        )
+        raise RevisionError(_("Say what should change: the comment is what the editor will read."))
     with transaction.atomic():
         revision = ProposedRevision.objects.select_for_update().get(pk=revision.pk)
         if revision.state != RevisionState.PENDING:
