@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from timeline.selectors.editorial import pending_revisions
@@ -27,6 +28,8 @@ class ChoiceLabelsContextHelper(HistoricalRecordContextHelper):
 
     def prepare_delta_change_value(self, change, value):
         field = self.model._meta.get_field(change.field)
+        if isinstance(value, DeletedObject) and value.pk is None:
+            return ""  # an empty foreign key, not a deleted record
         if isinstance(value, bool):
             return _("yes") if value else _("no")
         if field.choices and not isinstance(value, list):
@@ -73,7 +76,7 @@ class ReviewedChangeAdmin(SimpleHistoryAdmin):
 
     def history_view(self, request, object_id, extra_context=None):
         columns = [
-            label_for_field(name, self.model, model_admin=self)
+            (name, label_for_field(name, self.model, model_admin=self))
             for name in self.get_history_list_display(request)
         ]
         extra_context = {**(extra_context or {}), "history_columns": columns}

@@ -1,11 +1,16 @@
-"""Strings of django-simple-history's own history pages, which ships no Korean catalogue.
+"""Strings the admin shows from libraries whose Korean catalogue lacks them:
+django-simple-history (no Korean at all) and the few strings new in Django 6.1.
 
 Marked here so that `makemessages` keeps them in ours (Django looks up a string in the
-project's catalogue first); the library's templates and views then show them in Korean.
+project's catalogue first); the libraries' templates and views then show them in Korean.
 """
 
 from django.utils.translation import gettext_noop
 
+DJANGO_STRINGS = [
+    gettext_noop("Filter by %(field_name)s"),
+    gettext_noop("- Select an option -"),
+]
 SIMPLE_HISTORY_STRINGS = [
     gettext_noop("Change history: %s"),
     gettext_noop("View history: %s"),
@@ -24,6 +29,7 @@ SIMPLE_HISTORY_STRINGS = [
     gettext_noop("Created"),
     gettext_noop("Changed"),
     gettext_noop("Deleted"),
+    gettext_noop("Deleted %(type_name)s"),
     gettext_noop('The %(name)s "%(obj)s" was changed successfully.'),
     gettext_noop("You may edit it again below"),
 ]
