@@ -14,9 +14,9 @@ from datetime import date
 
 from django.db import transaction
 
-from timeline.bulk import unique_slug
 from timeline.ingest import Candidate
 from timeline.models import Citation, Event, EventKind, Participation, Publication, Role, Source
+from timeline.services.csv_import import slug_for
 
 TITLE_MAX_CHARS = Event._meta.get_field("title").max_length
 
@@ -66,6 +66,7 @@ def create_drafts_from_article(
     """One draft event per selected candidate (by its index in `candidates`), citing the
     article with the candidate's sentence; all of them or none."""
     created: list[Event] = []
+    slugs_taken: set[str] = set()
     with transaction.atomic():
         source = article_source(article=article)
         for index, candidate in enumerate(candidates):
@@ -76,7 +77,7 @@ def create_drafts_from_article(
             kind = choice.kind if choice.kind in EventKind.values else candidate.kind
             event = Event.objects.create(
                 title=title,
-                slug=unique_slug(f"{candidate.span.start:%Y-%m-%d}-{title}"),
+                slug=slug_for(candidate.span.start, title, slugs_taken),
                 kind=kind,
                 start=candidate.span.start,
                 end=candidate.span.end,
