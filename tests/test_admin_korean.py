@@ -89,4 +89,6 @@ def test_review_diff_and_history_name_fields_in_korean(client, roles):  # noqa: 
     assert "변경 이력" in html and '<th scope="col">변경 내용</th>' in html
     assert "<strong>제목:</strong>" in html and "<strong>종류:</strong>" in html
     assert "<strong>Title:</strong>" not in html and "<strong>title:</strong>" not in html
-    assert '<th scope="col">게시 상태</th>' in html and "<td>공개</td>" in html
+    assert (
+        '<th scope="col">게시 상태</th>' in html and '<td data-label="게시 상태">공개</td>' in html
+    )
