@@ -54,13 +54,10 @@ def in_process(url: str, repeats: int) -> dict:
     django.setup()
     from django.db.models import Count
 
-    from timeline.filters import (
-        TimelineFilter,
-        count_field_by_field,
-        count_in_one_scan,
-        filtered_events,
-    )
     from timeline.models import Actor
+    from timeline.selectors.events import filtered_events
+    from timeline.selectors.facets import count_field_by_field, count_in_one_scan
+    from timeline.selectors.params import TimelineFilter
 
     results = {}
     for label, filters in (

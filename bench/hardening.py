@@ -243,7 +243,9 @@ def django_setup(database: str) -> None:
 
 
 def ranking_quality() -> list[dict]:
-    from timeline.filters import TimelineFilter, event_list, event_page
+    from timeline.selectors.events import event_list
+    from timeline.selectors.paging import event_page
+    from timeline.selectors.params import TimelineFilter
 
     rows = []
     for word in RANKED_WORDS:
@@ -312,7 +314,8 @@ def export_costs(formats: list[str]) -> list[dict]:
     from django.test import RequestFactory
 
     from timeline import exports
-    from timeline.filters import TimelineFilter, event_list
+    from timeline.selectors.events import event_list
+    from timeline.selectors.params import TimelineFilter
 
     old = previous_exports()
     filters = TimelineFilter()

@@ -208,7 +208,8 @@ def summarise(latencies, sizes, queries, errors, elapsed) -> dict:
 PATHS_SCRIPT = """
 import json
 from django.db import connection
-from timeline.filters import TimelineFilter, encode_cursor, keyset_events
+from timeline.selectors.paging import encode_cursor, keyset_events
+from timeline.selectors.params import TimelineFilter
 from timeline.models import Event
 from timeline.rendering import LIST_COLUMNS
 published = Event.objects.published().order_by("start", "end", "id")

@@ -8,16 +8,16 @@ from django.db import connection, transaction
 from django.db.models import Count
 from django.db.models.functions import ExtractYear
 
-from timeline import caching
-from timeline.filters import (
-    TimelineFilter,
+from timeline.models import Event
+from timeline.selectors import facets as facets_module
+from timeline.selectors.events import filtered_events
+from timeline.selectors.facets import (
     count_facets,
     count_field_by_field,
     count_in_one_scan,
     facets_cache_key,
-    filtered_events,
 )
-from timeline.models import Event
+from timeline.selectors.params import TimelineFilter
 
 pytestmark = pytest.mark.django_db
 
@@ -101,7 +101,7 @@ def test_bad_filters_on_the_counts_page_are_named_not_500(client, curated):
 @pytest.mark.django_db(transaction=True)
 def test_counts_are_counted_in_the_background_after_a_change(curated, settings, monkeypatch):
     settings.WARM_COUNTS = True
-    monkeypatch.setattr(caching, "WARM_DELAY_SECONDS", 0.2)
+    monkeypatch.setattr(facets_module, "WARM_DELAY_SECONDS", 0.2)
     event = Event.objects.get(slug="2018-06-12-singapore-summit")
     with transaction.atomic():  # an import: a burst of saves, one commit
         for n in range(3):

@@ -13,11 +13,13 @@ import pytest
 from django.db import OperationalError, connection
 from django.test.utils import override_settings
 
-from timeline import filters as filter_module
 from timeline.dbguard import is_query_timeout
-from timeline.filters import TimelineFilter, event_list, event_page
 from timeline.models import Actor
-from timeline.search import MAX_ACTORS_PER_WORD, read_actors_in_query
+from timeline.selectors import paging as filter_module
+from timeline.selectors.events import event_list
+from timeline.selectors.paging import event_page
+from timeline.selectors.params import TimelineFilter
+from timeline.selectors.search import MAX_ACTORS_PER_WORD, read_actors_in_query
 
 pytestmark = pytest.mark.django_db
 

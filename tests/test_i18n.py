@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 
 from timeline.models import Actor, Event
-from timeline.search import korean_stem, search_events
+from timeline.selectors.search import korean_stem, search_events
 
 SUMMIT = "2018-06-12-singapore-summit"
 PAGES = ["/{lang}/", f"/{{lang}}/events/{SUMMIT}/", "/{lang}/actors/kim-jong-un/", "/{lang}/about/",

@@ -10,7 +10,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from timeline import rendering
-from timeline.filters import published_event
 from timeline.models import (
     Actor,
     Citation,
@@ -22,6 +21,7 @@ from timeline.models import (
     Tag,
 )
 from timeline.schemas import EventDetail, event_detail
+from timeline.selectors.events import published_event
 
 pytestmark = pytest.mark.django_db
 

@@ -165,7 +165,7 @@ def test_the_events_the_record_lacked_are_there(curated):
 
 
 def test_accounts_are_shown_strongest_first(curated, client):
-    from timeline.filters import published_event
+    from timeline.selectors.events import published_event
 
     mixed = 0
     for slug in Event.objects.published().values_list("slug", flat=True)[:200]:

@@ -3,9 +3,10 @@
 import pytest
 from django.db import connection
 
-from timeline.filters import TimelineFilter, event_list
 from timeline.models import Actor, Event
-from timeline.search import parse_websearch
+from timeline.selectors.events import event_list
+from timeline.selectors.params import TimelineFilter
+from timeline.selectors.search import parse_websearch
 
 pytestmark = pytest.mark.django_db
 
@@ -146,8 +147,8 @@ def test_postgres_ranks_by_ts_rank_over_the_weighted_vector(curated):
 def test_a_page_cut_from_a_rare_words_matches_is_the_page_the_index_walk_gives(
     curated, monkeypatch, rare_matches, q, sort
 ):
-    from timeline import filters as filter_module
-    from timeline.filters import event_page
+    from timeline.selectors import paging as filter_module
+    from timeline.selectors.paging import event_page
 
     filters = TimelineFilter(q=q, sort=sort)
     walked = [e.slug for e in event_list(filters)]
@@ -163,7 +164,7 @@ def test_a_page_cut_from_a_rare_words_matches_is_the_page_the_index_walk_gives(
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the GIN index path")
 def test_only_a_text_only_search_is_listed_from_the_gin_index(curated):
-    from timeline.search import searches_text_only
+    from timeline.selectors.search import searches_text_only
 
     assert searches_text_only("Panmunjom")
     assert searches_text_only('"joint drills" -Hanoi')

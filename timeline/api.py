@@ -17,16 +17,6 @@ from pydantic import BaseModel, Field, field_validator
 
 from timeline import exports
 from timeline.dbguard import is_query_timeout, query_timeout_detail
-from timeline.filters import (
-    DEFAULT_LIMIT,
-    MAX_LIMIT,
-    InvalidCursor,
-    TimelineFilter,
-    event_list,
-    facets,
-    filtered_events,
-    source_page,
-)
 from timeline.limits import ClientRateThrottle
 from timeline.models import Actor, ActorKind, Event
 from timeline.models import Tag as TagModel
@@ -45,6 +35,10 @@ from timeline.schemas import (
     event_api_url,
     source_dict,
 )
+from timeline.selectors.events import event_list, filtered_events
+from timeline.selectors.facets import facets
+from timeline.selectors.paging import InvalidCursor, source_page
+from timeline.selectors.params import DEFAULT_LIMIT, MAX_LIMIT, TimelineFilter
 from timeline.translation import localized_text
 
 # What a slug can be; anything else (a NUL byte, say) is simply not found.

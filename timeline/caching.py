@@ -17,14 +17,19 @@ import contextvars
 import logging
 import threading
 import time
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
-from django.db import IntegrityError, connection, router, transaction
+from django.db import IntegrityError, router, transaction
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from redis.exceptions import RedisError
+
+from timeline import models
+from timeline.models import DataVersion
 
 logger = logging.getLogger(__name__)
 
@@ -37,8 +42,6 @@ _request_version: contextvars.ContextVar[int | None] = contextvars.ContextVar(
 
 def read_data_version() -> int:
     """The version as stored now, read from the database public reads use."""
-    from timeline.models import DataVersion
-
     version = (
         DataVersion.objects.using(router.db_for_read(DataVersion))
         .filter(pk=1)
@@ -84,11 +87,19 @@ def end_deferred_bumps(*, bump: bool) -> None:
         bump_data_version()
 
 
+_after_bump: list[Callable[[], object]] = []
+
+
+def call_after_each_bump(hook: Callable[[], object]) -> None:
+    """Run `hook` after the commit of every bump (the counts' warming registers itself here in
+    AppConfig.ready: the data version knows nothing of what is computed from it)."""
+    if hook not in _after_bump:
+        _after_bump.append(hook)
+
+
 def bump_data_version(**_kwargs) -> None:
     """Increment the version in the current transaction: it commits (or rolls back) with the
     change that called it."""
-    from timeline.models import DataVersion
-
     if _deferral.active:
         _deferral.needed = True
         return
@@ -101,54 +112,11 @@ def bump_data_version(**_kwargs) -> None:
                     DataVersion.objects.using(using).create(pk=1, version=1)
             except IntegrityError:  # another writer created it first
                 DataVersion.objects.using(using).filter(pk=1).update(version=F("version") + 1)
-    if settings.WARM_COUNTS:
-        transaction.on_commit(warm_counts_soon, using=using)
-
-
-WARM_DELAY_SECONDS = 2.0
-_warming_lock = threading.Lock()
-_waiting: threading.Thread | None = None
-
-
-def warm_counts_soon(*, delay: float | None = None) -> threading.Thread:
-    """Count the unfiltered timeline's facets in the background, so the first reader after a
-    change does not pay for them. A burst of saves (an import) waits for its last one: one
-    thread at a time waits out the delay, then counts for the version it finds."""
-    global _waiting
-    with _warming_lock:
-        if _waiting is not None and _waiting.is_alive():
-            return _waiting
-        _waiting = threading.Thread(
-            target=warm_counts,
-            kwargs={"delay": WARM_DELAY_SECONDS if delay is None else delay},
-            name="warm-counts",
-            daemon=True,
-        )
-        _waiting.start()
-        return _waiting
-
-
-def warm_counts(*, delay: float) -> bool:
-    global _waiting
-    time.sleep(delay)
-    with _warming_lock:
-        _waiting = None  # a change from now on schedules another count
-    try:
-        version = read_data_version()
-        # Several web processes see the same change: the first to claim the version counts it.
-        if not caches["shared"].add(f"warming-counts:{version}", 1, timeout=600):
-            return False
-        from timeline.filters import TimelineFilter, facets
-
-        facets(TimelineFilter())
-    finally:
-        connection.close()
-    return True
+    for hook in _after_bump:
+        transaction.on_commit(hook, using=using)
 
 
 def connect_signals() -> None:
-    from timeline import models
-
     for model in (
         models.Event,
         models.Actor,
@@ -215,8 +183,6 @@ class OptionalRedisCache(RedisCache):
         self._down_until = time.monotonic() + self.RETRY_SECONDS
 
     def _guarded(self, method: str, default, *args, **kwargs):
-        from redis.exceptions import RedisError
-
         if not self.available:
             return default
         try:
@@ -264,8 +230,6 @@ class OptionalRedisCache(RedisCache):
 
     def ping(self) -> bool:
         """Ask Redis now, whatever the retry delay says; records the outcome."""
-        from redis.exceptions import RedisError
-
         try:
             self._cache.get_client(write=True).ping()
         except RedisError as error:

@@ -7,7 +7,7 @@ from datetime import date
 from django.utils.translation import gettext as _
 
 from timeline.dates import MONTH_NAMES
-from timeline.filters import PAGE_SORT, TimelineFilter
+from timeline.selectors.params import PAGE_SORT, TimelineFilter
 
 MONTHLY_UP_TO_YEARS = 2
 # Bars are drawn in twentieths of the rail's width; a small result is drawn against at least

@@ -34,12 +34,6 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.utils import timezone, translation
 
 from timeline import caching
-from timeline.filters import (
-    TimelineFilter,
-    encode_cursor,
-    keyset_events,
-    with_related,
-)
 from timeline.models import (
     Actor,
     Citation,
@@ -52,6 +46,9 @@ from timeline.models import (
     public_status_at,
 )
 from timeline.schemas import EventDetail, EventItem, event_detail
+from timeline.selectors.events import with_related
+from timeline.selectors.paging import encode_cursor, keyset_events
+from timeline.selectors.params import TimelineFilter
 
 BATCH = 500
 _json_encoder = DjangoJSONEncoder()

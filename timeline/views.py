@@ -22,23 +22,19 @@ from django.views.decorators.vary import vary_on_headers
 
 from timeline.charts import density_chart
 from timeline.countries import country_name
-from timeline.filters import (
+from timeline.markup import render_markdown
+from timeline.models import PUBLIC_STATUS_CHOICES, Actor, Event, EventKind, Tag, normalise_name
+from timeline.schemas import event_api_url
+from timeline.selectors.events import published_event
+from timeline.selectors.facets import facets, facets_without_waiting
+from timeline.selectors.paging import InvalidCursor, after_row, decode_cursor, event_page
+from timeline.selectors.params import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
     PAGE_SORT,
-    InvalidCursor,
     TimelineFilter,
-    after_row,
-    decode_cursor,
-    event_page,
-    facets,
-    facets_without_waiting,
     filter_from_query,
-    published_event,
 )
-from timeline.markup import render_markdown
-from timeline.models import Actor, Event, EventKind, EventStatus, Tag, normalise_name
-from timeline.schemas import event_api_url
 from timeline.translation import content_language, localized_text
 
 AUTOCOMPLETE_LIMIT = 8
@@ -295,7 +291,7 @@ def timeline_context(
             show_counts=shown_counts,
         ),
         "statuses": choices_with_counts(
-            EventStatus.choices,
+            PUBLIC_STATUS_CHOICES,
             selected=filters.status,
             counts=numbers.get("status"),
             show_counts=shown_counts,
@@ -400,7 +396,7 @@ def facet_groups(counts: dict, *, filters: TimelineFilter) -> list[tuple[str, li
     shown without JavaScript on a large record)."""
     labels = {
         "kind": dict(EventKind.choices),
-        "status": dict(EventStatus.choices),
+        "status": dict(PUBLIC_STATUS_CHOICES),
         "country": {row["value"]: country_name(row["value"]) for row in counts["country"]},
         "actor": {row["value"]: actor_label(row) for row in counts["actor"]},
     }

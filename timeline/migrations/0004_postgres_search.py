@@ -1,6 +1,6 @@
 """PostgreSQL only: a generated tsvector column with a GIN index, and trigram indexes.
 
-The column is not a model field, so the models stay portable; timeline.search queries it on
+The column is not a model field, so the models stay portable; timeline.selectors.search queries it on
 PostgreSQL and uses its portable fallback elsewhere. The 'simple' configuration does no
 stemming, which suits Korean, Chinese and romanised names alike.
 """

@@ -4,13 +4,18 @@ import json
 import re
 from datetime import date
 
+from babel import Locale, UnknownLocaleError
 from django import template
-from django.utils import timezone
+from django.utils.dateformat import format as format_date
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 from timeline.countries import country_name
-from timeline.search import HANGUL, korean_stem, parse_websearch
+from timeline.selectors.events import last_published_change
+from timeline.selectors.search import HANGUL, korean_stem, parse_websearch
+from timeline.translation import content_language, localized_text
+from timeline.translation import localized as read
 
 register = template.Library()
 
@@ -62,9 +67,7 @@ NOT_A_PLACE = {"unknown", "n/a", "-", "?"}
 def place(event) -> SafeString:
     """Where the event happened, for reading: "Beijing, China"; the country alone when the
     place is the country or unknown. A place not yet translated is marked with its language."""
-    from timeline.translation import localized
-
-    value = localized(event, "location")
+    value = read(event, "location")
     location = value.text
     if location.casefold() in NOT_A_PLACE:
         location = ""
@@ -80,9 +83,6 @@ def place(event) -> SafeString:
 @register.filter
 def month_label(day: date) -> str:
     """A month marker: "June 2018", "2018년 6월"."""
-    from django.utils.dateformat import format as format_date
-
-    from timeline.translation import content_language
 
     return format_date(day, "Y년 n월" if content_language() == "ko" else "F Y")
 
@@ -90,25 +90,13 @@ def month_label(day: date) -> str:
 @register.simple_tag
 def last_updated() -> date | None:
     """When the published record last changed: one indexed query, cached per data version."""
-    from django.core.cache import cache
-    from django.db.models import Max
 
-    from timeline.caching import data_version
-    from timeline.models import Event
-
-    key = f"last-updated:{data_version()}"
-    found = cache.get(key)
-    if found is None:
-        newest = Event.objects.published().aggregate(newest=Max("updated_at"))["newest"]
-        found = {"date": timezone.localdate(newest) if newest else None}
-        cache.set(key, found, 3600)
-    return found["date"]
+    return last_published_change()
 
 
 @register.filter
 def tr(obj, field: str) -> str:
     """The field of a record in the page's language, or in the other one when missing."""
-    from timeline.translation import localized_text
 
     return localized_text(obj, field) if obj is not None else ""
 
@@ -117,9 +105,6 @@ def tr(obj, field: str) -> str:
 def localized(obj, field: str, q: str = "") -> SafeString:
     """The field in the page's language; a fallback to the other language is marked with its
     language (lang attribute and a small label), and the search words are highlighted."""
-    from django.utils.translation import gettext
-
-    from timeline.translation import localized as read
 
     value = read(obj, field)
     html = highlight(value.text, q) if q else escape(value.text)
@@ -136,7 +121,6 @@ def localized(obj, field: str, q: str = "") -> SafeString:
 @register.filter
 def with_lang(url: str) -> str:
     """An API or export address in the page's language (the API's default is English)."""
-    from timeline.translation import content_language
 
     if content_language() == "en":
         return url
@@ -146,9 +130,6 @@ def with_lang(url: str) -> str:
 @register.filter
 def long_date(value: date | None) -> str:
     """A day as a reader of the page's language writes it: "12 June 2018", "2018년 6월 12일"."""
-    from django.utils.dateformat import format as format_date
-
-    from timeline.translation import content_language
 
     if not value:
         return ""
@@ -158,9 +139,6 @@ def long_date(value: date | None) -> str:
 @register.filter
 def language_name(code: str) -> str:
     """A source's language (BCP 47) named in the page's language: "en" -> "English", "영어"."""
-    from babel import Locale, UnknownLocaleError
-
-    from timeline.translation import content_language
 
     try:
         return Locale.parse(code, sep="-").get_display_name(content_language()) or code

@@ -17,6 +17,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     BooleanField,
@@ -31,6 +32,7 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Length
 
+from timeline.caching import data_version
 from timeline.models import ALIAS_SEPARATOR, Actor, Participation, normalise_name
 
 MAX_WORDS = 10
@@ -108,10 +110,6 @@ class ActorsInQuery:
 
 def actors_in_query(words: list[str]) -> ActorsInQuery:
     """Cached per data version: a search asks for it more than once per request."""
-    from django.core.cache import cache
-
-    from timeline.caching import data_version
-
     described = hashlib.sha256("\x1f".join(words).encode()).hexdigest()
     key = f"actors-in-query:{data_version()}:{described}"
     found = cache.get(key)
