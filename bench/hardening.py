@@ -22,7 +22,8 @@ the way production does, so the app takes and releases its export slot (one row 
 timeline_workslot) there.
 
 Usage: python bench/hardening.py [--small 10000] [--large 1000000] [--runs 5]
-     or python bench/hardening.py --small-db NAME --large-db NAME (already seeded databases)
+     or python bench/hardening.py --small-db NAME --large-db NAME (already seeded databases:
+        a PostgreSQL database's name or URL, or a SQLite file, which is served from a copy)
 The databases are bench/run.py's PostgreSQL databases bench_<N>, built (seeded) if missing.
 """
 
@@ -186,6 +187,17 @@ class Server:
         self.process.terminate()
         self.process.wait(timeout=30)
         shutil.rmtree(self.env["EXPORT_CACHE_DIR"], ignore_errors=True)
+
+
+def sqlite_copy(path: str) -> tuple[str, Path]:
+    """A copy of a SQLite file (and its WAL) to serve: the original stays untouched, even by
+    the app's own bookkeeping (export slots, rate counts)."""
+    folder = Path(tempfile.mkdtemp(prefix="bench-sqlite-"))
+    source = Path(path).resolve()
+    for suffix in ("", "-wal"):
+        if Path(f"{source}{suffix}").exists():
+            shutil.copyfile(f"{source}{suffix}", folder / f"{source.name}{suffix}")
+    return f"sqlite:///{folder / source.name}", folder
 
 
 def count_events(database: str) -> int:
@@ -453,6 +465,20 @@ def main() -> None:
             from run import ensure_database
 
             setattr(args, option, ensure_database("postgres", size).rsplit("/", 1)[1])
+    copies = []
+    for option in ("small_db", "large_db"):
+        if getattr(args, option).endswith(".sqlite3"):
+            url, folder = sqlite_copy(getattr(args, option))
+            copies.append(folder)
+            setattr(args, option, url)
+    try:
+        run_sections(args)
+    finally:
+        for folder in copies:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def run_sections(args: argparse.Namespace) -> None:
     args.small, args.large = args.small_db, args.large_db
     small, large = count_events(args.small), count_events(args.large)
     print(f"small record: {small} events ({args.small}); large: {large} events ({args.large})")

@@ -25,7 +25,6 @@ import argparse
 import shutil
 import statistics
 import sys
-import tempfile
 from pathlib import Path
 from urllib.parse import quote
 
@@ -37,6 +36,7 @@ from hardening import (
     get,
     load_average,
     percentile,
+    sqlite_copy,
 )
 
 # What a Korean reader types. The synthetic vocabulary has 정상회담, 평양, 미사일, 발사 and
@@ -82,16 +82,6 @@ def time_queries(database: str, *, samples: int) -> dict[str, dict]:
                 flush=True,
             )
     return figures
-
-
-def sqlite_copy(path: str) -> tuple[str, Path]:
-    """A copy of the file (and its WAL) to read: the original stays untouched."""
-    folder = Path(tempfile.mkdtemp(prefix="bench-korean-"))
-    source = Path(path).resolve()
-    for suffix in ("", "-wal"):
-        if Path(f"{source}{suffix}").exists():
-            shutil.copyfile(f"{source}{suffix}", folder / f"{source.name}{suffix}")
-    return f"sqlite:///{folder / source.name}", folder
 
 
 def engine_of(label: str) -> str:
