@@ -1,10 +1,10 @@
 """Settings for the Korean Peninsula diplomacy timeline.
 
-Everything that differs between a laptop, CI and production comes from the environment;
-`.env.example` lists every variable. Nothing here reads files outside the project.
+Everything that differs between a laptop, CI and production comes from the environment, read
+through config/env.py, which declares every variable (type, default, meaning); `.env.example`
+lists them all. Nothing here reads files outside the project.
 """
 
-import os
 import sys
 from pathlib import Path
 
@@ -12,23 +12,13 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from config import env
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
+DEBUG = env.boolean("DEBUG")
 
-def env_bool(name: str, *, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None or value.strip() == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, *, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
-
-DEBUG = env_bool("DEBUG", default=False)
-
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
+SECRET_KEY = env.text("SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
@@ -38,8 +28,8 @@ if not SECRET_KEY:
     # Only ever used with DEBUG on, where nothing is public.
     SECRET_KEY = "dev-only-insecure-key-never-use-in-production"
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", default="localhost,127.0.0.1,[::1]")
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+ALLOWED_HOSTS = env.names("ALLOWED_HOSTS")
+CSRF_TRUSTED_ORIGINS = env.names("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -78,7 +68,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "timeline.middleware.DatabaseUnavailableMiddleware",
-    "timeline.middleware.AnonymousPageCacheMiddleware",
+    "timeline.pagecache.AnonymousPageCacheMiddleware",
     "timeline.middleware.PublicApiHeadersMiddleware",
 ]
 
@@ -113,9 +103,7 @@ ASGI_APPLICATION = "config.asgi.application"
 # statement_timeout; on SQLite a progress handler, see timeline.dbguard) and answer 503.
 # Management commands (migrate, load_curated, seed_synthetic, imports) are not bounded.
 MANAGEMENT_COMMAND = Path(sys.argv[0]).name == "manage.py" and sys.argv[1:2] != ["runserver"]
-DB_STATEMENT_TIMEOUT_MS = (
-    0 if MANAGEMENT_COMMAND else int(os.environ.get("DB_STATEMENT_TIMEOUT_MS", "5000"))
-)
+DB_STATEMENT_TIMEOUT_MS = 0 if MANAGEMENT_COMMAND else env.integer("DB_STATEMENT_TIMEOUT_MS")
 
 
 def sqlite_options() -> dict:
@@ -136,13 +124,13 @@ def database_from_url(url: str) -> dict:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": BASE_DIR / "db.sqlite3",
             "OPTIONS": sqlite_options(),
-            "TEST": {"NAME": os.environ.get("SQLITE_TEST_NAME") or None},
+            "TEST": {"NAME": env.text("SQLITE_TEST_NAME") or None},
         }
-    config = dj_database_url.parse(url, conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")))
+    config = dj_database_url.parse(url, conn_max_age=env.integer("CONN_MAX_AGE"))
     if config["ENGINE"].endswith("sqlite3"):
         # sqlite:///path gets the same settings as the default file.
         config["OPTIONS"] = {**sqlite_options(), **config.get("OPTIONS", {})}
-        config.setdefault("TEST", {})["NAME"] = os.environ.get("SQLITE_TEST_NAME") or None
+        config.setdefault("TEST", {})["NAME"] = env.text("SQLITE_TEST_NAME") or None
         return config
     # Persistent connections with a health check: a connection dropped by a database restart
     # is replaced at the start of the next request instead of failing it. (Django refuses
@@ -152,7 +140,7 @@ def database_from_url(url: str) -> dict:
     # A database that hangs (rather than refusing) is given up on within seconds: the connect
     # timeout bounds the handshake, TCP keepalives and tcp_user_timeout bound a dead peer
     # mid-query, and statement_timeout bounds the query itself.
-    timeout = int(os.environ.get("DB_CONNECT_TIMEOUT", "3"))
+    timeout = env.integer("DB_CONNECT_TIMEOUT")
     options["connect_timeout"] = timeout
     options.setdefault("keepalives", 1)
     options.setdefault("keepalives_idle", 5)
@@ -166,7 +154,7 @@ def database_from_url(url: str) -> dict:
     return config
 
 
-DATABASES = {"default": database_from_url(os.environ.get("DATABASE_URL", ""))}
+DATABASES = {"default": database_from_url(env.text("DATABASE_URL"))}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -174,15 +162,15 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out logins
     "django.contrib.auth.backends.ModelBackend",
 ]
-AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))
+AXES_FAILURE_LIMIT = env.integer("AXES_FAILURE_LIMIT")
+AXES_COOLOFF_TIME = env.number("AXES_COOLOFF_HOURS")
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "axes_locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 # The client's address, read one way everywhere (API rate limit, lockouts, request log): the
 # number of trusted proxies in front of the app; 0 means the socket's address, and any
 # X-Forwarded-For a client sends is ignored. See timeline.clientip.
-PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+PROXY_COUNT = env.integer("PROXY_COUNT")
 NINJA_NUM_PROXIES = PROXY_COUNT
 AXES_CLIENT_IP_CALLABLE = "timeline.clientip.client_ip"
 AXES_IPWARE_PROXY_COUNT = PROXY_COUNT or None
@@ -220,13 +208,13 @@ STORAGES = {
     # `collectstatic` (bin/serve runs it). Development and tests use the plain storage.
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if env_bool("STATIC_MANIFEST", default=not DEBUG)
+        if env.boolean("STATIC_MANIFEST", default=not DEBUG)
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
 WHITENOISE_MAX_AGE = 60 * 60 * 24 * 365
 
-LOG_JSON = env_bool("LOG_JSON", default=not DEBUG)
+LOG_JSON = env.boolean("LOG_JSON", default=not DEBUG)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -241,15 +229,15 @@ LOGGING = {
             "formatter": "json" if LOG_JSON else "plain",
         }
     },
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env.text("LOG_LEVEL")},
 }
 
 # -- Security -------------------------------------------------------------------------------
 # HTTPS is on by default in production (DEBUG off); behind a TLS-terminating proxy set
 # SECURE_PROXY_SSL_HEADER_NAME (e.g. HTTP_X_FORWARDED_PROTO) so redirects know the scheme.
-HTTPS = env_bool("HTTPS", default=not DEBUG)
-if os.environ.get("SECURE_PROXY_SSL_HEADER_NAME"):
-    SECURE_PROXY_SSL_HEADER = (os.environ["SECURE_PROXY_SSL_HEADER_NAME"], "https")
+HTTPS = env.boolean("HTTPS", default=not DEBUG)
+if env.text("SECURE_PROXY_SSL_HEADER_NAME"):
+    SECURE_PROXY_SSL_HEADER = (env.text("SECURE_PROXY_SSL_HEADER_NAME"), "https")
 elif HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = HTTPS
@@ -274,9 +262,11 @@ PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
     "microphone=(), payment=(), usb=(), interest-cohort=()"
 )
+# Moving the admin off its well-known address cuts the noise of automated login attempts.
+ADMIN_URL = env.text("ADMIN_URL").strip("/") + "/"
 # Staff sessions end after 30 idle minutes and after 12 hours in all.
 SESSION_COOKIE_AGE = 12 * 60 * 60
-STAFF_IDLE_SECONDS = int(os.environ.get("STAFF_IDLE_SECONDS", str(30 * 60)))
+STAFF_IDLE_SECONDS = env.integer("STAFF_IDLE_SECONDS")
 STAFF_MAX_SESSION_SECONDS = SESSION_COOKIE_AGE
 
 SECURE_CSP = {
@@ -293,15 +283,15 @@ SECURE_CSP = {
 }
 
 # Anonymous API requests per client address, in django-ninja's "N/period" notation.
-API_ANON_RATE = os.environ.get("API_ANON_RATE", "600/m")
+API_ANON_RATE = env.text("API_ANON_RATE")
 # Exports built at once across every web process (one keeps the other workers for readers);
 # a slot whose process died is free again after EXPORT_HOLD_SECONDS.
-EXPORT_SLOTS = int(os.environ.get("EXPORT_SLOTS", "1"))
-EXPORT_HOLD_SECONDS = int(os.environ.get("EXPORT_HOLD_SECONDS", "300"))
+EXPORT_SLOTS = env.integer("EXPORT_SLOTS")
+EXPORT_HOLD_SECONDS = env.integer("EXPORT_HOLD_SECONDS")
 # Built exports, kept per data version and filters (see timeline.exports).
-EXPORT_CACHE_DIR = os.environ.get("EXPORT_CACHE_DIR") or str(BASE_DIR / "var" / "exports")
+EXPORT_CACHE_DIR = env.text("EXPORT_CACHE_DIR") or str(BASE_DIR / "var" / "exports")
 
-REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_URL = env.text("REDIS_URL")
 # The public data version that keys every cached answer lives in the database (see
 # timeline/caching.py), so every cache below is correct whatever process wrote the change.
 # "default" holds cached pages, API answers and counts: Redis when REDIS_URL is set (shared by
@@ -332,17 +322,17 @@ else:
     }
 # Seconds an anonymous page or API answer is served from the cache; any editorial change
 # invalidates every cached answer at once (a version key), so this only bounds memory.
-PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+PAGE_CACHE_SECONDS = env.integer("PAGE_CACHE_SECONDS")
 # Above this many events, a timeline page whose counts (total, chart, facets) are not cached yet
 # is sent without them and fetches them once shown; they are counted after each change too.
-COUNTS_DEFER_ABOVE = int(os.environ.get("COUNTS_DEFER_ABOVE", "20000"))
+COUNTS_DEFER_ABOVE = env.integer("COUNTS_DEFER_ABOVE")
 # Count the unfiltered timeline's facets in the background after each editorial change.
-WARM_COUNTS = env_bool("WARM_COUNTS", default=True)
+WARM_COUNTS = env.boolean("WARM_COUNTS")
 
-if env_bool("BENCH_QUERY_COUNT", default=False):
+if env.boolean("BENCH_QUERY_COUNT"):
     MIDDLEWARE.insert(0, "timeline.middleware.QueryCountHeaderMiddleware")
 
 # Read replica for public reads, used only when configured.
-if os.environ.get("DATABASE_REPLICA_URL"):
-    DATABASES["replica"] = database_from_url(os.environ["DATABASE_REPLICA_URL"])
+if env.text("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = database_from_url(env.text("DATABASE_REPLICA_URL"))
     DATABASE_ROUTERS = ["config.routers.ReplicaRouter"]

@@ -4,7 +4,9 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.test.utils import override_settings
 
+from timeline.api import api
 from timeline.curated import load_curated
+from timeline.limits import API_THROTTLES
 from timeline.models import Event
 
 # The curated record as loaded once per session, every row of every table of the app (history
@@ -57,6 +59,21 @@ def fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def api_rate_limit(monkeypatch):
+    """Set the API's anonymous rate limit for one test on every throttle that enforces it: the
+    API's own and the page cache's for cached answers (one and the same object once the API is
+    built with timeline.limits.API_THROTTLES)."""
+
+    def set_limit(*, requests: int, seconds: int | None = None) -> None:
+        for throttle in {id(t): t for t in (*API_THROTTLES, *api.throttle)}.values():
+            monkeypatch.setattr(throttle, "num_requests", requests)
+            if seconds is not None:
+                monkeypatch.setattr(throttle, "duration", seconds)
+
+    return set_limit
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -227,6 +227,8 @@ def test_cors_does_not_open_writes(client, curated):
 def test_list_query_count_is_constant_whatever_the_limit(client, curated):
     from django.core.cache import cache
 
+    # Last-Modified reads the latest change once per process and data version: not per page.
+    assert client.get("/api/v1/events?limit=1").status_code == 200
     counts = {}
     for limit in (1, 10, 100, 200):
         cache.clear()
@@ -321,13 +323,11 @@ def test_openapi_document_and_docs_page(client):
     assert b"cdn" not in docs.content.lower()
 
 
-def test_anonymous_clients_are_throttled_with_retry_after(client, curated, monkeypatch):
+def test_anonymous_clients_are_throttled_with_retry_after(client, curated, api_rate_limit):
     from django.core.cache import cache
 
-    from timeline.api import api
-
     cache.clear()
-    monkeypatch.setattr(api.throttle[0], "num_requests", 3)
+    api_rate_limit(requests=3)
     statuses = [client.get("/api/v1/tags").status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
     limited = client.get("/api/v1/tags")
@@ -343,3 +343,14 @@ def test_changes_refuses_or_normalises_odd_moments_without_a_500(client, curated
 
     response = client.get(f"/api/v1/changes?since={quote(since)}")
     assert response.status_code in (200, 422), response.content[:300]
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_pages_link_the_api_by_its_url_names(client, curated, language):
+    about = client.get(f"/{language}/about/").content.decode()
+    assert about.count('href="/api/v1/docs"') >= 3  # the header, the footer and the licence
+    if language == "ko":
+        assert '<a href="/api/v1/docs">JSON API</a>로 읽을 수 있습니다' in about
+    index = client.get(f"/{language}/?kind=summit").content.decode()
+    for path in ("export/events.csv", "export/events.ics", "export/events.atom", "events"):
+        assert f'href="/api/v1/{path}?kind=summit' in index

@@ -98,7 +98,7 @@ def test_participant_and_citation_changes_are_proposed_not_written(client, roles
     client.logout()
     login(client, roles["reviewer"])
     html = client.get(review_url(revision)).content.decode()
-    assert f"+ {actor.name} (mediator)" in html and "A new account of the summit." in html
+    assert f"+ {actor.name} (Mediator)" in html and "A new account of the summit." in html
     client.post(review_url(revision), {"approve": "1"})
     assert event.participations.filter(actor=actor, role="mediator").exists()
     assert Citation.objects.filter(event=event, quote="A new account of the summit.").exists()

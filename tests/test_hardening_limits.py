@@ -15,7 +15,6 @@ from django.db import connection
 from django.test import RequestFactory
 from django.urls import reverse
 
-from timeline.api import api
 from timeline.clientip import client_ip
 from timeline.limits import acquire_slot, release_slot
 
@@ -58,10 +57,9 @@ def test_the_request_log_names_the_same_client(settings):
     assert '"client": "198.51.100.9"' in JsonFormatter().format(record)
 
 
-def test_rotating_forwarded_for_does_not_dodge_the_limit(client, monkeypatch, settings):
+def test_rotating_forwarded_for_does_not_dodge_the_limit(client, api_rate_limit, settings):
     settings.PROXY_COUNT = 0
-    monkeypatch.setattr(api.throttle[0], "num_requests", 3)
-    monkeypatch.setattr(api.throttle[0], "duration", 86400)
+    api_rate_limit(requests=3, seconds=86400)
     statuses = [
         client.get("/api/v1/tags", HTTP_X_FORWARDED_FOR=f"203.0.113.{i}").status_code
         for i in range(6)

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class TimelineConfig(AppConfig):
     name = "timeline"
-    verbose_name = "Korean Peninsula diplomacy timeline"
+    verbose_name = gettext_lazy("Korean Peninsula diplomacy timeline")
 
     def ready(self) -> None:
         # Imported here, as Django requires: models are not ready when this module loads.

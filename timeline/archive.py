@@ -94,7 +94,8 @@ def import_archive(path: Path) -> dict:
                 for obj in serializers.deserialize("python", rows):
                     # The archive carries the history itself: record none for the restore.
                     obj.object.skip_history_when_saving = True
-                    obj.save()
+                    # Links such as an event's tags are restored from their own table.
+                    obj.save(save_m2m=False)
                 counts[label(model)] = len(rows)
             reset_sequences()
             render_all()  # the rows went in raw, without the signals that render them

@@ -1,9 +1,10 @@
 """Load the curated dataset that ships in `timeline/data/` into the database.
 
-The record is four files: `actors.csv`, `sources.csv` (one row per source: its headline,
-publisher, date, language and type), `events.jsonl` (one event per line, with its actors and
-their roles, its accounts — each a source URL and the evidence for the date — and its
-relations) and `seed_articles.json` (the two AI-generated articles the project started from).
+The record is five files: `actors.csv`, `tags.csv` (the themes events are filed under, each
+named in English and Korean), `sources.csv` (one row per source: its headline, publisher,
+date, language and type), `events.jsonl` (one event per line, with its actors and their roles,
+its accounts — each a source URL and the evidence for the date —, its relations and its tags)
+and `seed_articles.json` (the two AI-generated articles the project started from).
 
 Each file is checked whole before anything of it is written; a malformed row is reported with
 its line number and that file writes nothing. Loading twice changes nothing: rows are matched
@@ -43,12 +44,14 @@ from timeline.models import (
     Role,
     Source,
     SourceKind,
+    Tag,
 )
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 ACTOR_COLUMNS = ["name", "kind", "country", "aliases", "parent", "description"]
 # The Korean columns may be absent (an older file) or empty in a row (not yet translated).
 ACTOR_OPTIONAL_COLUMNS = ["name_ko", "description_ko"]
+TAG_COLUMNS = ["slug", "name", "name_ko"]
 SOURCE_COLUMNS = ["url", "headline", "publisher", "published_on", "language", "type"]
 LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 EVENT_COLUMNS = [
@@ -223,6 +226,45 @@ def load_actors(path: Path, report: LoadReport) -> None:
 
 
 # --------------------------------------------------------------------------------------------
+# tags.csv
+
+
+def check_tag_rows(rows, *, file_name: str) -> list[str]:
+    errors, slugs, names = [], set(), set()
+    for line, row in rows:
+        where = f"{file_name}:{line}"
+        if not SLUG.match(row["slug"]):
+            errors.append(f"{where}: slug {row['slug']!r} is not a slug (a-z, 0-9, hyphens)")
+        elif row["slug"] in slugs:
+            errors.append(f"{where}: slug {row['slug']!r} appears twice")
+        slugs.add(row["slug"])
+        if not row["name"]:
+            errors.append(f"{where}: name is empty")
+        elif row["name"] in names:
+            errors.append(f"{where}: name {row['name']!r} appears twice")
+        names.add(row["name"])
+    return errors
+
+
+def load_tags(path: Path, report: LoadReport) -> None:
+    rows = read_csv(path, columns=TAG_COLUMNS)
+    errors = unknown_columns(rows, file_name=path.name, known=TAG_COLUMNS) + check_tag_rows(
+        rows, file_name=path.name
+    )
+    if errors:
+        raise CuratedDataError(errors)
+    with transaction.atomic():
+        for _, row in rows:
+            upsert(
+                Tag,
+                lookup={"slug": row["slug"]},
+                values={"name": row["name"], "name_ko": row["name_ko"]},
+                report=report,
+                label="tags",
+            )
+
+
+# --------------------------------------------------------------------------------------------
 # events.csv
 
 
@@ -392,7 +434,12 @@ EVENT_FIELDS = {
 
 
 def check_record_events(
-    items: list[tuple[int, dict]], *, file_name: str, actor_names: set[str], source_urls: set[str]
+    items: list[tuple[int, dict]],
+    *,
+    file_name: str,
+    actor_names: set[str],
+    source_urls: set[str],
+    tag_slugs: set[str],
 ) -> list[str]:
     errors: list[str] = []
     ids = [item.get("id") for _, item in items]
@@ -463,6 +510,13 @@ def check_record_events(
                 errors.append(
                     f"{where}: the account {account.get('url')!r} has no evidence for the date"
                 )
+        tags = item.get("tags", [])
+        if not isinstance(tags, list):
+            errors.append(f"{where}: tags must be a list of tag slugs")
+        else:
+            for tag in tags:
+                if tag not in tag_slugs:
+                    errors.append(f"{where}: tag {tag!r} is not in tags.csv")
         for relation in item.get("relations") or []:
             if relation.get("kind") not in RelationKind.values:
                 errors.append(f"{where}: relation kind {relation.get('kind')!r} is not a kind")
@@ -477,14 +531,19 @@ def load_record(*, sources_path: Path, events_path: Path, report: LoadReport) ->
     errors = check_source_rows(source_rows, file_name=sources_path.name)
     items, json_errors = read_jsonl(events_path)
     actors = {actor.name: actor for actor in Actor.objects.all()}
+    tags = {tag.slug: tag for tag in Tag.objects.all()}
     errors += json_errors + check_record_events(
         items,
         file_name=events_path.name,
         actor_names=set(actors),
         source_urls={row["url"] for _, row in source_rows},
+        tag_slugs=set(tags),
     )
     if errors:
         raise CuratedDataError(errors)
+    tagged: dict[int, set[int]] = {}
+    for event_id, tag_id in Event.tags.through.objects.values_list("event_id", "tag_id"):
+        tagged.setdefault(event_id, set()).add(tag_id)
     with transaction.atomic():
         sources = {}
         for _, row in source_rows:
@@ -547,6 +606,12 @@ def load_record(*, sources_path: Path, events_path: Path, report: LoadReport) ->
                     label="citations",
                 )
                 shipped_citations.add(citation.pk)
+            add_shipped_tags(
+                event,
+                [tags[slug] for slug in item.get("tags", [])],
+                tagged=tagged.get(event.pk, set()),
+                report=report,
+            )
             prune_shipped(
                 event.participations.exclude(pk__in=shipped_participations),
                 report=report,
@@ -572,6 +637,18 @@ def load_record(*, sources_path: Path, events_path: Path, report: LoadReport) ->
                     report=report,
                     label="relations",
                 )
+
+
+def add_shipped_tags(
+    event: Event, tags: list[Tag], *, tagged: set[int], report: LoadReport
+) -> None:
+    """Add the tags the shipped data gives the event (`tagged`: the tag ids it has now). Tags
+    are never taken away here: an event's tag links keep no author, so an editor's tag could
+    not be told from a shipped one."""
+    missing = [tag for tag in tags if tag.pk not in tagged]
+    if missing:
+        event.tags.add(*missing)
+        report.count("event tags", created=True)
 
 
 def prune_shipped(queryset, *, report: LoadReport, label: str) -> None:
@@ -715,9 +792,10 @@ def load_seed_articles(path: Path, report: LoadReport) -> None:
 
 
 def load_curated(*, data_dir: Path = DATA_DIR) -> LoadReport:
-    """Load actors, sources, events and the seed articles; each file all or nothing."""
+    """Load actors, tags, sources, events and the seed articles; each file all or nothing."""
     report = LoadReport()
     load_actors(data_dir / "actors.csv", report)
+    load_tags(data_dir / "tags.csv", report)
     load_record(
         sources_path=data_dir / "sources.csv", events_path=data_dir / "events.jsonl", report=report
     )

@@ -21,6 +21,7 @@ from functools import lru_cache
 
 from dateparser.date import DateDataParser
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 MAX_INPUT_LENGTH = 200
 DIRECTIONS = ("nearest", "future", "past")
@@ -45,11 +46,11 @@ MONTH_NAMES = [
 
 
 class Precision(models.TextChoices):
-    DAY = "day", "Day"
-    WEEK = "week", "Week"
-    MONTH = "month", "Month"
-    QUARTER = "quarter", "Quarter"
-    YEAR = "year", "Year"
+    DAY = "day", gettext_lazy("Day")
+    WEEK = "week", gettext_lazy("Week")
+    MONTH = "month", gettext_lazy("Month")
+    QUARTER = "quarter", gettext_lazy("Quarter")
+    YEAR = "year", gettext_lazy("Year")
 
     @property
     def rank(self) -> int:

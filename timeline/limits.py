@@ -3,6 +3,8 @@
 - `client_ip` (timeline.clientip): the one reading of the client's address, from PROXY_COUNT.
 - `ClientRateThrottle`: a fixed-window counter per client shared by every web process: Redis's
   atomic INCR when the cache is Redis, otherwise an upsert in the database.
+- `API_THROTTLES`: the API's anonymous rate limit (API_ANON_RATE), one instance shared by the API
+  and the page cache, which runs it again on a cached answer.
 - `acquire_slot`: at most N concurrent holders across processes (rows in the database).
 """
 
@@ -10,10 +12,12 @@ from __future__ import annotations
 
 import math
 import secrets
+import threading
 import time
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest
@@ -63,7 +67,8 @@ class ClientRateThrottle(BaseThrottle):
         self.rate = rate
         self.num_requests = int(number)
         self.duration = self.periods[period.strip()[0]]
-        self._wait = 0.0
+        # The wait of the request this thread is answering: one instance serves every thread.
+        self._last = threading.local()
 
     def allow_request(self, request: HttpRequest) -> bool:
         user = getattr(request, "user", None)
@@ -73,11 +78,14 @@ class ClientRateThrottle(BaseThrottle):
         window = int(now // self.duration)
         key = f"throttle:{self.rate}:{window}:{client_ip(request)}"
         count = count_request(key, window_seconds=self.duration)
-        self._wait = (window + 1) * self.duration - now
+        self._last.wait = (window + 1) * self.duration - now
         return count <= self.num_requests
 
     def wait(self) -> float:
-        return max(1.0, math.ceil(self._wait))
+        return max(1.0, math.ceil(getattr(self._last, "wait", 0.0)))
+
+
+API_THROTTLES: list[BaseThrottle] = [ClientRateThrottle(settings.API_ANON_RATE)]
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,9 @@ API's own validation, which names the parameter in a 422.
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.urls import translate_url
 from django.utils import translation
 
 API_PREFIX = "/api/"
@@ -33,9 +35,6 @@ class ApiLanguageMiddleware:
 def language_links(request: HttpRequest) -> dict:
     """The same page in every language, keeping the query string (filters, order, pages):
     for the language switch and the hreflang alternates. Not on the API or the admin."""
-    from django.conf import settings
-    from django.urls import translate_url
-
     path = request.get_full_path()
     current = translation.get_language() or settings.LANGUAGE_CODE
     links = []

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from timeline.dates import DateSpan, Precision
+from timeline.translation import content_language
 
 ALIAS_SEPARATOR = "|"
 # Only web addresses: javascript:, data: and the like are refused wherever a URL is entered.
@@ -132,11 +133,13 @@ class RelationKind(models.TextChoices):
 
 
 class Tag(models.Model):
-    name = models.CharField(max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=80, unique=True)
     name_ko = models.CharField(_("name (Korean)"), max_length=80, blank=True)
-    slug = models.SlugField(max_length=80, unique=True, allow_unicode=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True, allow_unicode=True)
 
     class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -170,25 +173,36 @@ class ActorQuerySet(models.QuerySet):
 
 class Actor(models.Model):
     Kind = ActorKind
-    name = models.CharField(max_length=200)
+    name = models.CharField(_("name"), max_length=200)
     name_ko = models.CharField(
         _("name (Korean)"),
         max_length=200,
         blank=True,
         help_text=_("In standard South Korean usage."),
     )
-    slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
-    kind = models.CharField(max_length=20, choices=Kind.choices)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True, allow_unicode=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     country = models.CharField(
-        max_length=2, blank=True, help_text="ISO 3166-1 alpha-2; blank for international bodies."
+        _("country"),
+        max_length=2,
+        blank=True,
+        help_text=_("ISO 3166-1 alpha-2; blank for international bodies."),
     )
     aliases = models.JSONField(
-        default=list, blank=True, help_text="Other spellings: Hangul, Hanja, romanisations."
+        _("aliases"),
+        default=list,
+        blank=True,
+        help_text=_("Other spellings: Hangul, Hanja, romanisations."),
     )
-    description = models.TextField(blank=True)
+    description = models.TextField(_("description"), blank=True)
     description_ko = models.TextField(_("description (Korean)"), blank=True)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+        "self",
+        verbose_name=_("part of"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="children",
     )
     # Derived from name and aliases on save: "|kimjongun|김정은|…|", so that one indexed
     # column answers alias look-ups on SQLite and PostgreSQL alike.
@@ -198,6 +212,8 @@ class Actor(models.Model):
     history = HistoricalRecords(excluded_fields=["name_keys"])
 
     class Meta:
+        verbose_name = _("actor")
+        verbose_name_plural = _("actors")
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(condition=check_in("kind", ActorKind), name="actor_kind_valid"),
@@ -225,30 +241,42 @@ class Actor(models.Model):
 
 class Source(models.Model):
     Kind = SourceKind
-    title = models.CharField(max_length=500)
-    url = models.URLField(max_length=1000, blank=True, validators=[http_url])
-    publisher = models.CharField(max_length=200, blank=True)
-    published_on = models.DateField(null=True, blank=True)
-    language = models.CharField(max_length=35, blank=True, help_text="BCP 47, e.g. en, ko, zh.")
+    title = models.CharField(_("title"), max_length=500)
+    url = models.URLField(_("URL"), max_length=1000, blank=True, validators=[http_url])
+    publisher = models.CharField(_("publisher"), max_length=200, blank=True)
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    language = models.CharField(
+        _("language"), max_length=35, blank=True, help_text=_("BCP 47, e.g. en, ko, zh.")
+    )
     kind = models.CharField(
-        "type",
+        _("type"),
         max_length=20,
         choices=Kind.choices,
         default=Kind.NEWSPAPER,
-        help_text="What the source is. An event needs at least one official text, wire or "
-        "newspaper/broadcaster account; the other types may add accounts but never stand alone.",
+        help_text=_(
+            "What the source is. An event needs at least one official text, wire or "
+            "newspaper/broadcaster account; the other types may add accounts but never stand "
+            "alone."
+        ),
     )
     ai_generated = models.BooleanField(
+        _("AI-generated"),
         default=False,
-        help_text="The text (or its images) were generated or reported by AI "
-        "(always together with the type AI-generated).",
+        help_text=_(
+            "The text (or its images) were generated or reported by AI "
+            "(always together with the type AI-generated)."
+        ),
     )
-    archived_url = models.URLField(max_length=1000, blank=True, validators=[http_url])
-    accessed_on = models.DateField(null=True, blank=True)
+    archived_url = models.URLField(
+        _("archived URL"), max_length=1000, blank=True, validators=[http_url]
+    )
+    accessed_on = models.DateField(_("accessed on"), null=True, blank=True)
 
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
         ordering = ["-published_on", "title"]
         constraints = [
             models.UniqueConstraint(fields=["url"], condition=~Q(url=""), name="source_url_unique"),
@@ -285,44 +313,61 @@ class EventQuerySet(models.QuerySet):
     def published(self) -> "EventQuerySet":
         return self.filter(publication=Event.Publication.PUBLISHED)
 
-    def chronological(self) -> "EventQuerySet":
-        return self.order_by("start", "end", "id")
-
 
 class Event(models.Model):
     Kind = EventKind
     Status = EventStatus
     Publication = Publication
-    title = models.CharField(max_length=300)
+    title = models.CharField(_("title"), max_length=300)
     title_ko = models.CharField(_("title (Korean)"), max_length=300, blank=True)
-    slug = models.SlugField(max_length=200, unique=True)
-    summary = models.TextField(blank=True)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    summary = models.TextField(_("summary"), blank=True)
     summary_ko = models.TextField(_("summary (Korean)"), blank=True)
-    body = models.TextField(blank=True, help_text="Markdown; sanitised when rendered.")
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    start = models.DateField()
-    end = models.DateField()
-    precision = models.CharField(max_length=10, choices=Precision.choices, default=Precision.DAY)
-    approximate = models.BooleanField(default=False)
+    body = models.TextField(
+        _("body"), blank=True, help_text=_("Markdown; sanitised when rendered.")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"))
+    precision = models.CharField(
+        _("precision"), max_length=10, choices=Precision.choices, default=Precision.DAY
+    )
+    approximate = models.BooleanField(_("approximate"), default=False)
     date_text = models.CharField(
-        max_length=200, blank=True, help_text="The date as the source wrote it."
+        _("date as written"),
+        max_length=200,
+        blank=True,
+        help_text=_("The date as the source wrote it."),
     )
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OCCURRED)
-    location = models.CharField(max_length=200, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.OCCURRED
+    )
+    location = models.CharField(_("location"), max_length=200, blank=True)
     location_ko = models.CharField(_("location (Korean)"), max_length=200, blank=True)
-    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2.")
-    latitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
-    longitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
-    tags = models.ManyToManyField(Tag, blank=True, related_name="events")
-    actors = models.ManyToManyField(Actor, through="Participation", related_name="events")
-    sources = models.ManyToManyField(Source, through="Citation", related_name="events")
-    publication = models.CharField(
-        max_length=20, choices=Publication.choices, default=Publication.DRAFT
+    country = models.CharField(
+        _("country"), max_length=2, blank=True, help_text=_("ISO 3166-1 alpha-2.")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=8, decimal_places=5, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=8, decimal_places=5, null=True, blank=True
+    )
+    tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="events")
+    actors = models.ManyToManyField(
+        Actor, verbose_name=_("actors"), through="Participation", related_name="events"
+    )
+    sources = models.ManyToManyField(
+        Source, verbose_name=_("sources"), through="Citation", related_name="events"
+    )
+    publication = models.CharField(
+        _("publication"), max_length=20, choices=Publication.choices, default=Publication.DRAFT
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -330,6 +375,7 @@ class Event(models.Model):
     )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -337,12 +383,14 @@ class Event(models.Model):
     )
 
     # Bumped on every save; a form that was loaded at another version is refused.
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     objects = EventQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["version"], m2m_fields=[tags])
 
     class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
         ordering = ["start", "end", "id"]
         permissions = [("publish_event", "Can publish and withdraw events")]
         indexes = [
@@ -409,8 +457,6 @@ class Event(models.Model):
     @property
     def date_display(self) -> str:
         """The span as a reader of the active language writes it ("2018년 6월 12일" in Korean)."""
-        from timeline.translation import content_language
-
         return self.span.display(language=content_language())
 
     def public_status(self, *, today: date | None = None) -> str:
@@ -434,16 +480,27 @@ def public_status_at(*, status: str, end: date, today: date) -> str:
 
 class Participation(models.Model):
     Role = Role
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="participations")
-    actor = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="participations")
-    role = models.CharField(max_length=20, choices=Role.choices, default=Role.PARTICIPANT)
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="participations"
+    )
+    actor = models.ForeignKey(
+        Actor, verbose_name=_("actor"), on_delete=models.PROTECT, related_name="participations"
+    )
+    role = models.CharField(
+        _("role"), max_length=20, choices=Role.choices, default=Role.PARTICIPANT
+    )
     title_at_time = models.CharField(
-        max_length=200, blank=True, help_text='e.g. "Unification Minister".'
+        _("title at the time"),
+        max_length=200,
+        blank=True,
+        help_text=_('e.g. "Unification Minister".'),
     )
 
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
         ordering = ["event", "id"]
         constraints = [
             models.UniqueConstraint(fields=["event", "actor", "role"], name="participation_unique"),
@@ -471,21 +528,32 @@ class CitationQuerySet(models.QuerySet):
 
 
 class Citation(models.Model):
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="citations")
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="citations"
+    )
+    source = models.ForeignKey(
+        Source, verbose_name=_("source"), on_delete=models.PROTECT, related_name="citations"
+    )
     quote = models.TextField(
-        blank=True, help_text="The words of the source that support the event."
+        _("quote"), blank=True, help_text=_("The words of the source that support the event.")
     )
     speaker = models.ForeignKey(
-        Actor, null=True, blank=True, on_delete=models.SET_NULL, related_name="quotes"
+        Actor,
+        verbose_name=_("speaker"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="quotes",
     )
-    note = models.TextField(blank=True)
+    note = models.TextField(_("note"), blank=True)
 
     history = HistoricalRecords()
 
     objects = CitationQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("citation")
+        verbose_name_plural = _("citations")
         ordering = ["event", "id"]
         constraints = [
             models.UniqueConstraint(fields=["event", "source", "quote"], name="citation_unique"),
@@ -497,11 +565,22 @@ class Citation(models.Model):
 
 class EventRelation(models.Model):
     Kind = RelationKind
-    from_event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="relations_out")
-    to_event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="relations_in")
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.RELATED)
+    from_event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="relations_out"
+    )
+    to_event = models.ForeignKey(
+        Event,
+        verbose_name=_("other event"),
+        on_delete=models.CASCADE,
+        related_name="relations_in",
+    )
+    kind = models.CharField(
+        _("relation"), max_length=20, choices=Kind.choices, default=Kind.RELATED
+    )
 
     class Meta:
+        verbose_name = _("relation between events")
+        verbose_name_plural = _("relations between events")
         ordering = ["from_event", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -581,10 +660,10 @@ class WorkSlot(models.Model):
 
 
 class RevisionState(models.TextChoices):
-    PENDING = "pending", "Awaiting review"
-    APPROVED = "approved", "Approved"
-    SENT_BACK = "sent_back", "Sent back"
-    SUPERSEDED = "superseded", "Replaced by a newer proposal"
+    PENDING = "pending", _("Awaiting review")
+    APPROVED = "approved", _("Approved")
+    SENT_BACK = "sent_back", _("Sent back")
+    SUPERSEDED = "superseded", _("Replaced by a newer proposal")
 
 
 class ProposedRevision(models.Model):
@@ -598,29 +677,46 @@ class ProposedRevision(models.Model):
 
     State = RevisionState
     content_type = models.ForeignKey(
-        "contenttypes.ContentType", on_delete=models.CASCADE, related_name="+"
+        "contenttypes.ContentType",
+        verbose_name=_("kind of record"),
+        on_delete=models.CASCADE,
+        related_name="+",
     )
-    object_id = models.PositiveBigIntegerField()
-    label = models.CharField(max_length=300, help_text="The record's title when proposed.")
-    payload = models.JSONField()
+    object_id = models.PositiveBigIntegerField(_("record id"))
+    label = models.CharField(
+        _("label"), max_length=300, help_text=_("The record's title when proposed.")
+    )
+    payload = models.JSONField(_("proposed state"))
     # The live state the proposal was made against: approval is refused if it moved since.
-    base_snapshot = models.JSONField()
+    base_snapshot = models.JSONField(_("state when proposed"))
     state = models.CharField(
-        max_length=20, choices=RevisionState.choices, default=RevisionState.PENDING
+        _("state"), max_length=20, choices=RevisionState.choices, default=RevisionState.PENDING
     )
-    note = models.TextField(blank=True, help_text="What the editor changed and why.")
+    note = models.TextField(_("note"), blank=True, help_text=_("What the editor changed and why."))
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    submitted_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    reviewed_at = models.DateTimeField(null=True, blank=True)
-    comment = models.TextField(blank=True, help_text="The reviewer's reason for sending it back.")
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    comment = models.TextField(
+        _("comment"), blank=True, help_text=_("The reviewer's reason for sending it back.")
+    )
 
     class Meta:
-        verbose_name = "proposed change"
+        verbose_name = _("proposed change")
+        verbose_name_plural = _("proposed changes")
         ordering = ["-submitted_at", "-id"]
         indexes = [
             models.Index(fields=["state", "content_type", "object_id"], name="revision_target"),
@@ -638,12 +734,16 @@ class ProposedRevision(models.Model):
 class StagedImport(models.Model):
     """A CSV file checked in a dry run, kept so that the editor confirms without re-uploading."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    file_name = models.CharField(max_length=255)
-    content = models.TextField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+"
+    )
+    file_name = models.CharField(_("file name"), max_length=255)
+    content = models.TextField(_("content"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("checked import file")
+        verbose_name_plural = _("checked import files")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import get_language
 
+from timeline.countries import country_name
+
 CONTENT_LANGUAGES = ("en", "ko")
 DEFAULT_LANGUAGE = "en"
 # The fields each model holds in both languages; `<field>_ko` is the Korean column.
@@ -63,8 +65,6 @@ def korean_name(obj: object) -> str:
     """An actor's Korean name when name_ko is empty: a state's name in CLDR (Babel), else a
     Hangul alias."""
     if getattr(obj, "kind", "") == "state" and getattr(obj, "country", ""):
-        from timeline.countries import country_name
-
         name = country_name(obj.country, language="ko")
         if name != obj.country:
             return name

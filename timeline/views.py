@@ -24,6 +24,7 @@ from timeline.charts import density_chart
 from timeline.countries import country_name
 from timeline.markup import render_markdown
 from timeline.models import PUBLIC_STATUS_CHOICES, Actor, Event, EventKind, Tag, normalise_name
+from timeline.pagecache import cache_for_anonymous
 from timeline.schemas import event_api_url
 from timeline.selectors.events import published_event
 from timeline.selectors.facets import facets, facets_without_waiting
@@ -443,6 +444,7 @@ def timeline_response(
     return TemplateResponse(request, template, context)
 
 
+@cache_for_anonymous
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def index(request: HttpRequest) -> HttpResponse:
     query, actor_error = with_typed_actor(request.GET)
@@ -458,6 +460,7 @@ def index(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@cache_for_anonymous(completes="timeline:index")
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def counts(request: HttpRequest) -> HttpResponse:
     """The timeline's counts (total, rail, control counts) for its filters: the fragment a
@@ -486,6 +489,7 @@ def counts(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(request, template, context)
 
 
+@cache_for_anonymous
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def event_detail(request: HttpRequest, *, slug: str) -> TemplateResponse:
     event = published_event(slug)
@@ -614,6 +618,7 @@ PUBLIC_FIELDS = {
 }
 
 
+@cache_for_anonymous
 def event_revisions(request: HttpRequest, *, slug: str) -> TemplateResponse:
     """When the public record of an event changed, and which fields: no editor identities."""
     event = get_object_or_404(Event.objects.published(), slug=slug)
@@ -643,6 +648,7 @@ def event_revisions(request: HttpRequest, *, slug: str) -> TemplateResponse:
     return TemplateResponse(request, "timeline/revisions.html", context)
 
 
+@cache_for_anonymous
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def actor_list(request: HttpRequest) -> TemplateResponse:
     q = request.GET.get("q", "").replace("\x00", "").strip()[:200]
@@ -685,6 +691,7 @@ def suggestion_rank(actor: Actor, *, typed: str) -> tuple[int, str]:
     return rank, actor.name.casefold()
 
 
+@cache_for_anonymous
 def actor_suggestions(request: HttpRequest) -> TemplateResponse:
     """The actor combobox's options: actors whose name or alias contains what was typed, the
     closest matches first."""
@@ -708,6 +715,7 @@ def actor_alias_redirect(request: HttpRequest, *, name: str) -> HttpResponse:
     return HttpResponsePermanentRedirect(target)
 
 
+@cache_for_anonymous
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def actor_detail(request: HttpRequest, *, slug: str) -> HttpResponse:
     actor = Actor.objects.public().select_related("parent").filter(slug=slug).first()

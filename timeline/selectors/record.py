@@ -13,6 +13,10 @@ editors' desk lists under "needs attention". The rules:
 - evidence: every account of a published event says what in the source supports it (a quote
   or a note), and at least one account of each event names its date.
 - past-scheduled: no scheduled or proposed event lies in the past without an outcome.
+- translation: what readers see is written in both languages: every published event has a
+  Korean title and summary (and a Korean place where it has a place), every actor a published
+  event names has a Korean name (and a Korean description where it has one), every tag on a
+  published event a Korean name. A missing one falls back to English on Korean pages.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from datetime import date
 
 from django.db.models import Prefetch, QuerySet
 
-from timeline.models import Citation, Event, EventStatus, Source, SourceKind
+from timeline.models import Actor, Citation, Event, EventStatus, Source, SourceKind, Tag
 
 # A date in the words of an account: a number, a month or weekday name, or a Korean/Chinese
 # date marker. Enough to tell "dated 21 Oct 1994: signed that day" from "see the article".
@@ -43,6 +47,8 @@ class Finding:
     # What an editor opens to fix it (the admin links to it); not part of the printed line.
     event_id: int | None = None
     source_id: int | None = None
+    actor_id: int | None = None
+    tag_id: int | None = None
 
     def __str__(self) -> str:
         return f"{self.rule}: {self.subject}: {self.message}"
@@ -104,6 +110,16 @@ def record_findings(*, today: date | None = None) -> list[Finding]:
                     event_id=event.pk,
                 )
             )
+        missing_korean = event_missing_translations(event)
+        if missing_korean:
+            findings.append(
+                Finding(
+                    "translation",
+                    subject,
+                    "no Korean " + ", ".join(missing_korean),
+                    event_id=event.pk,
+                )
+            )
         if event.pk in overdue:
             findings.append(
                 Finding(
@@ -125,6 +141,40 @@ def record_findings(*, today: date | None = None) -> list[Finding]:
                     source_id=source.pk,
                 )
             )
+    findings += translation_findings()
+    return findings
+
+
+def event_missing_translations(event: Event) -> list[str]:
+    missing = [
+        label
+        for label, field in (("title", "title_ko"), ("summary", "summary_ko"))
+        if not getattr(event, field).strip()
+    ]
+    if event.location.strip() and not event.location_ko.strip():
+        missing.append("place")
+    return missing
+
+
+def translation_findings() -> list[Finding]:
+    """Actors and tags readers see (named by a published event) without their Korean name."""
+    findings = []
+    for actor in Actor.objects.public().order_by("name", "pk"):
+        missing = [] if actor.name_ko.strip() else ["name"]
+        if actor.description.strip() and not actor.description_ko.strip():
+            missing.append("description")
+        if missing:
+            findings.append(
+                Finding(
+                    "translation",
+                    f"actor {actor.slug}",
+                    "no Korean " + ", ".join(missing),
+                    actor_id=actor.pk,
+                )
+            )
+    public_tags = Tag.objects.filter(events__publication=Event.Publication.PUBLISHED).distinct()
+    for tag in public_tags.filter(name_ko="").order_by("name", "pk"):
+        findings.append(Finding("translation", f"tag {tag.slug}", "no Korean name", tag_id=tag.pk))
     return findings
 
 

@@ -16,16 +16,16 @@ import csv
 import io
 import time
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from timeline.curated import EVENT_COLUMNS, is_url
 from timeline.dates import DateSpan, Precision, parse_span
-from timeline.editorial import can_publish
 from timeline.exports import FORMULA_PREFIXES
 from timeline.models import (
     ALIAS_SEPARATOR,
@@ -38,9 +38,11 @@ from timeline.models import (
     Publication,
     Role,
     Source,
+    StagedImport,
     normalise_name,
 )
 from timeline.services import editorial
+from timeline.services.editorial import can_publish
 
 REQUIRED_COLUMNS = ["title", "kind", "start_date"]
 # Beyond the curated columns, the admin export carries these so that a round trip is exact.
@@ -518,3 +520,26 @@ def write_row(plan: PlannedRow, *, user, report: ImportReport) -> None:
     Citation.objects.update_or_create(
         event=event, source=source, quote="", defaults={"note": plan.evidence}
     )
+
+
+# -- the checked file kept between the dry run and the confirmation ----------------------------
+
+STAGED_FOR = timedelta(days=1)
+
+
+def stage_import(*, user, name: str, content: str) -> StagedImport:
+    """Keep a checked file for the confirm step (one per editor; older ones are dropped)."""
+    StagedImport.objects.filter(user=user).delete()
+    StagedImport.objects.filter(created_at__lt=timezone.now() - STAGED_FOR).delete()
+    return StagedImport.objects.create(user=user, file_name=name[:255], content=content)
+
+
+def staged_file(*, user, staged_id: str) -> StagedImport | None:
+    """The editor's kept file by its id as the form sent it (None if gone or not a number)."""
+    if not (staged_id.isascii() and staged_id.isdigit()):
+        return None
+    return StagedImport.objects.filter(user=user, pk=staged_id).first()
+
+
+def discard_staged(*, user) -> None:
+    StagedImport.objects.filter(user=user).delete()

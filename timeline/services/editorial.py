@@ -16,8 +16,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 
-from timeline.editorial import can_publish, may_transition
 from timeline.models import (
     Actor,
     Citation,
@@ -26,7 +27,9 @@ from timeline.models import (
     Participation,
     ProposedRevision,
     Publication,
+    RelationKind,
     RevisionState,
+    Role,
     Source,
     Tag,
 )
@@ -86,11 +89,48 @@ EVENT_PARTS = {
 }
 
 
+PUBLISH_PERMISSION = "timeline.publish_event"
+
+# Who may move an event from one publication state to another.
+TRANSITIONS: dict[str, set[str]] = {
+    Publication.DRAFT: {Publication.REVIEW},
+    Publication.REVIEW: {Publication.DRAFT, Publication.PUBLISHED},
+    Publication.PUBLISHED: {Publication.WITHDRAWN},
+    Publication.WITHDRAWN: {Publication.DRAFT, Publication.PUBLISHED},
+}
+REVIEWER_ONLY = {Publication.PUBLISHED, Publication.WITHDRAWN}
+
+
 class RevisionError(Exception):
     """A review step that cannot be taken; the message is for the editor."""
 
 
 # -- who may do what ---------------------------------------------------------------------------
+
+
+def can_publish(user) -> bool:
+    return user.has_perm(PUBLISH_PERMISSION)
+
+
+def allowed_states(user, *, current: str | None) -> list[str]:
+    """The publication states this user may leave an event in, the current one included."""
+    if current is None:
+        states = {Publication.DRAFT, Publication.REVIEW}
+    else:
+        states = {current, *TRANSITIONS.get(current, set())}
+    if not can_publish(user):
+        states -= REVIEWER_ONLY - ({current} if current else set())
+    return [value for value in Publication.values if value in states]
+
+
+def may_transition(user, *, current: str, target: str) -> bool:
+    if current == target:
+        return True
+    if target not in TRANSITIONS.get(current, set()):
+        return False
+    if target in REVIEWER_ONLY or current in REVIEWER_ONLY:
+        return can_publish(user)
+    return True
 
 
 def is_live(*, obj: models.Model) -> bool:
@@ -182,7 +222,9 @@ def target_of(revision: ProposedRevision) -> models.Model:
     try:
         return model.objects.get(pk=revision.object_id)
     except model.DoesNotExist as error:
-        raise RevisionError(f"“{revision.label}” no longer exists.") from error
+        raise RevisionError(
+            _("“%(label)s” no longer exists.") % {"label": revision.label}
+        ) from error
 
 
 # -- proposing and reviewing -------------------------------------------------------------------
@@ -213,28 +255,26 @@ def propose_revision(*, obj: models.Model, payload: dict, user, note: str = "") 
         )
 
 
-def pending_revisions(*, obj: models.Model):
-    return ProposedRevision.objects.filter(
-        content_type=ContentType.objects.get_for_model(type(obj)),
-        object_id=obj.pk,
-        state=RevisionState.PENDING,
-    ).select_related("submitted_by")
-
-
 def approve_revision(*, revision: ProposedRevision, user) -> models.Model:
     """Apply a pending revision to the live record; its history names the proposer and `user`."""
     if not can_publish(user):
-        raise PermissionDenied("Only reviewers approve changes to live records.")
+        raise PermissionDenied(_("Only reviewers approve changes to live records."))
     with transaction.atomic():
         revision = ProposedRevision.objects.select_for_update().get(pk=revision.pk)
         if revision.state != RevisionState.PENDING:
-            raise RevisionError(f"This proposal is {revision.get_state_display().lower()}.")
+            raise RevisionError(
+                _("This proposal is %(state)s.") % {"state": revision.get_state_display().lower()}
+            )
         obj = target_of(revision)
         obj = type(obj).objects.select_for_update().get(pk=obj.pk)
         if snapshot(obj=obj) != revision.base_snapshot:
             raise RevisionError(
-                f"“{revision.label}” changed after this proposal was made, so approving it would "
-                "undo those changes. Send it back so that it can be redone on the current version."
+                _(
+                    "“%(label)s” changed after this proposal was made, so approving it would "
+                    "undo those changes. Send it back so that it can be redone on the current "
+                    "version."
+                )
+                % {"label": revision.label}
             )
         payload = revision.payload
         apply_fields(obj, payload["fields"])
@@ -242,7 +282,9 @@ def approve_revision(*, revision: ProposedRevision, user) -> models.Model:
             target = obj.publication
             stored = revision.base_snapshot["fields"]["publication"]
             if not may_transition(user, current=stored, target=target):
-                raise RevisionError("The proposal makes a publication change that is not allowed.")
+                raise RevisionError(
+                    _("The proposal makes a publication change that is not allowed.")
+                )
             obj.updated_by = user
         submitter = revision.submitted_by or "a former editor"
         obj._history_user = user
@@ -255,8 +297,10 @@ def approve_revision(*, revision: ProposedRevision, user) -> models.Model:
                     apply_parts(obj, payload)
         except (IntegrityError, ObjectDoesNotExist) as error:
             raise RevisionError(
-                "The proposal refers to an actor, source or event that no longer exists, or "
-                "clashes with another record; send it back."
+                _(
+                    "The proposal refers to an actor, source or event that no longer exists, "
+                    "or clashes with another record; send it back."
+                )
             ) from error
         except ValidationError as error:
             raise RevisionError("; ".join(error.messages)) from error
@@ -270,14 +314,16 @@ def approve_revision(*, revision: ProposedRevision, user) -> models.Model:
 def send_back_revision(*, revision: ProposedRevision, user, comment: str) -> ProposedRevision:
     """Refuse a pending revision with a comment for its author; the live record is unchanged."""
     if not can_publish(user):
-        raise PermissionDenied("Only reviewers send changes back.")
+        raise PermissionDenied(_("Only reviewers send changes back."))
     comment = comment.strip()
     if not comment:
-        raise RevisionError("Say what should change: the comment is what the editor will read.")
+        raise RevisionError(_("Say what should change: the comment is what the editor will read."))
     with transaction.atomic():
         revision = ProposedRevision.objects.select_for_update().get(pk=revision.pk)
         if revision.state != RevisionState.PENDING:
-            raise RevisionError(f"This proposal is {revision.get_state_display().lower()}.")
+            raise RevisionError(
+                _("This proposal is %(state)s.") % {"state": revision.get_state_display().lower()}
+            )
         revision.state = RevisionState.SENT_BACK
         revision.reviewed_by = user
         revision.reviewed_at = timezone.now()
@@ -303,23 +349,29 @@ class PartsChange:
     added: list[str]
 
 
+def choice_label(choices: type[models.TextChoices], value: str) -> str:
+    """The label of a stored choice in the active language; the value itself if unknown."""
+    return str(choices(value).label) if value in choices.values else value
+
+
 def describe_part(key: str, row: dict, names: dict) -> str:
     if key == "participations":
-        actor = names["actor"].get(row["actor"], f"actor #{row['actor']}")
-        text = f"{actor} ({row['role']})"
+        actor = names["actor"].get(row["actor"], f"#{row['actor']}")
+        text = f"{actor} ({choice_label(Role, row['role'])})"
         return f"{text}, {row['title_at_time']}" if row["title_at_time"] else text
     if key == "citations":
-        source = names["source"].get(row["source"], f"source #{row['source']}")
+        source = names["source"].get(row["source"], f"#{row['source']}")
         parts = [source]
         if row["quote"]:
             parts.append(f"“{row['quote']}”")
         if row["speaker"]:
-            parts.append(f"speaker: {names['actor'].get(row['speaker'], row['speaker'])}")
+            speaker = names["actor"].get(row["speaker"], row["speaker"])
+            parts.append(_("speaker: %(name)s") % {"name": speaker})
         if row["note"]:
-            parts.append(f"note: {row['note']}")
+            parts.append(_("note: %(note)s") % {"note": row["note"]})
         return " — ".join(parts)
-    event = names["event"].get(row["to_event"], f"event #{row['to_event']}")
-    return f"{row['kind'].replace('_', ' ')} {event}"
+    event = names["event"].get(row["to_event"], f"#{row['to_event']}")
+    return f"{choice_label(RelationKind, row['kind'])}: {event}"
 
 
 def revision_diff(*, revision: ProposedRevision) -> tuple[list[Change], list[PartsChange]]:
@@ -329,9 +381,9 @@ def revision_diff(*, revision: ProposedRevision) -> tuple[list[Change], list[Par
     meta = obj._meta
     changes = [
         Change(
-            label=str(meta.get_field(name).verbose_name).capitalize(),
-            live=shown(live["fields"].get(name)),
-            proposed=shown(value),
+            label=capfirst(meta.get_field(name).verbose_name),
+            live=shown(live["fields"].get(name), field=meta.get_field(name)),
+            proposed=shown(value, field=meta.get_field(name)),
         )
         for name, value in proposed["fields"].items()
         if live["fields"].get(name) != value
@@ -356,9 +408,9 @@ def revision_diff(*, revision: ProposedRevision) -> tuple[list[Change], list[Par
             ),
         }
         for key, label in (
-            ("participations", "Participants"),
-            ("citations", "Citations"),
-            ("relations", "Relations"),
+            ("participations", _("Participants")),
+            ("citations", _("Citations")),
+            ("relations", _("Relations")),
         ):
             before = {part_key(r): r for r in live[key]}
             after = {part_key(r): r for r in proposed.get(key, [])}
@@ -370,7 +422,7 @@ def revision_diff(*, revision: ProposedRevision) -> tuple[list[Change], list[Par
             tag_names = dict(Tag.objects.values_list("pk", "name"))
             changes.append(
                 Change(
-                    label="Tags",
+                    label=_("Tags"),
                     live=", ".join(tag_names.get(t, "?") for t in live["tags"]) or "—",
                     proposed=", ".join(tag_names.get(t, "?") for t in proposed.get("tags", []))
                     or "—",
@@ -379,11 +431,14 @@ def revision_diff(*, revision: ProposedRevision) -> tuple[list[Change], list[Par
     return changes, parts
 
 
-def shown(value) -> str:
+def shown(value, *, field: models.Field | None = None) -> str:
+    """A stored value as the reviewer reads it: choices by their label, yes/no, lists joined."""
     if value is None or value == "" or value == []:
         return "—"
+    if field is not None and field.choices:
+        return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return str(value)

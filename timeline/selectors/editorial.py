@@ -1,51 +1,20 @@
-"""Editorial rules the admin enforces: the publication workflow, conflicts and duplicates."""
+"""Reads the editorial desk makes before a write: possible duplicates, changes made meanwhile,
+the proposals that await review, the date a cited source gives to relative dates."""
 
 from __future__ import annotations
 
 import difflib
 import itertools
 from dataclasses import dataclass
+from datetime import date
 
-from django.db import connection
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.search import TrigramSimilarity
+from django.db import connection, models
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
-from timeline.models import Event, Publication
-
-PUBLISH_PERMISSION = "timeline.publish_event"
-
-# Who may move an event from one publication state to another.
-TRANSITIONS: dict[str, set[str]] = {
-    Publication.DRAFT: {Publication.REVIEW},
-    Publication.REVIEW: {Publication.DRAFT, Publication.PUBLISHED},
-    Publication.PUBLISHED: {Publication.WITHDRAWN},
-    Publication.WITHDRAWN: {Publication.DRAFT, Publication.PUBLISHED},
-}
-REVIEWER_ONLY = {Publication.PUBLISHED, Publication.WITHDRAWN}
-
-
-def can_publish(user) -> bool:
-    return user.has_perm(PUBLISH_PERMISSION)
-
-
-def allowed_states(user, *, current: str | None) -> list[str]:
-    """The publication states this user may leave an event in, the current one included."""
-    if current is None:
-        states = {Publication.DRAFT, Publication.REVIEW}
-    else:
-        states = {current, *TRANSITIONS.get(current, set())}
-    if not can_publish(user):
-        states -= REVIEWER_ONLY - ({current} if current else set())
-    return [value for value in Publication.values if value in states]
-
-
-def may_transition(user, *, current: str, target: str) -> bool:
-    if current == target:
-        return True
-    if target not in TRANSITIONS.get(current, set()):
-        return False
-    if target in REVIEWER_ONLY or current in REVIEWER_ONLY:
-        return can_publish(user)
-    return True
+from timeline.models import Event, ProposedRevision, RevisionState
 
 
 @dataclass(frozen=True)
@@ -61,8 +30,8 @@ def title_similarity(first: str, second: str) -> float:
 def possible_duplicates(
     *,
     title: str,
-    start,
-    end,
+    start: date,
+    end: date,
     actor_ids: list[int],
     exclude_pk: int | None = None,
     threshold: float = 0.55,
@@ -81,16 +50,14 @@ def possible_duplicates(
         for event in overlapping.filter(participations__actor__in=main_actors).distinct():
             shared = set(event.participations.values_list("actor_id", flat=True))
             if main_actors <= shared:
-                found[event.pk] = PossibleDuplicate(event, "the same main actors")
+                found[event.pk] = PossibleDuplicate(event, _("the same main actors"))
     for event in similar_titles(overlapping, title=title, threshold=threshold):
-        found.setdefault(event.pk, PossibleDuplicate(event, "a similar title"))
+        found.setdefault(event.pk, PossibleDuplicate(event, _("a similar title")))
     return sorted(found.values(), key=lambda d: (d.event.start, d.event.pk))
 
 
 def similar_titles(events: QuerySet, *, title: str, threshold: float) -> list[Event]:
     if connection.vendor == "postgresql" and trigram_available():
-        from django.contrib.postgres.search import TrigramSimilarity
-
         return list(
             events.annotate(similarity=TrigramSimilarity("title", title)).filter(
                 similarity__gte=threshold - 0.25
@@ -109,6 +76,18 @@ def trigram_available() -> bool:
         return cursor.fetchone() is not None
 
 
+def stored_version(*, event_pk: int) -> int | None:
+    """The version of the event as saved now (None if it is gone)."""
+    return Event.objects.filter(pk=event_pk).values_list("version", flat=True).first()
+
+
+def stored_publication(*, event_pk: int | None) -> str | None:
+    """The publication state of the event as saved now (None for a new or deleted event)."""
+    if event_pk is None:
+        return None
+    return Event.objects.filter(pk=event_pk).values_list("publication", flat=True).first()
+
+
 def changes_since(event: Event, *, version: int) -> list[str]:
     """What changed in `event` after the editor's copy (at `version`) was loaded."""
     records = list(event.history.order_by("-history_date", "-history_id")[:20])
@@ -118,8 +97,33 @@ def changes_since(event: Event, *, version: int) -> list[str]:
         delta = newer.diff_against(older)
         for change in delta.changes:
             label = Event._meta.get_field(change.field).verbose_name
-            who = newer.history_user or "another editor"
+            who = newer.history_user or _("another editor")
             changed.append(
-                f"{label}: “{change.old}” → “{change.new}” ({who}, {newer.history_date:%H:%M})"
+                _("%(field)s: “%(old)s” → “%(new)s” (%(who)s, %(time)s)")
+                % {
+                    "field": label,
+                    "old": change.old,
+                    "new": change.new,
+                    "who": who,
+                    "time": f"{newer.history_date:%H:%M}",
+                }
             )
-    return changed or ["another editor saved this event after you opened it"]
+    return changed or [_("another editor saved this event after you opened it")]
+
+
+def cited_publication_date(*, event: Event) -> date | None:
+    """The earliest publication date among the sources the event cites."""
+    dates = [
+        c.source.published_on
+        for c in event.citations.select_related("source")
+        if c.source.published_on
+    ]
+    return min(dates) if dates else None
+
+
+def pending_revisions(*, obj: models.Model) -> QuerySet:
+    return ProposedRevision.objects.filter(
+        content_type=ContentType.objects.get_for_model(type(obj)),
+        object_id=obj.pk,
+        state=RevisionState.PENDING,
+    ).select_related("submitted_by")
