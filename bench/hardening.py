@@ -14,12 +14,12 @@ Prints, for a small and a large record (databases seeded with `manage.py seed_sy
 5. the latency of a one-event API request while two exports are requested at once (two gunicorn
    workers), against the same request on the idle server just before, as a ratio.
 
-The bench only reads the records: no migration is run (a database behind the code is refused),
-the workers' shared cache and rate counts live in a Redis database of the bench's own
-(BENCH_HARDENING_REDIS_URL, emptied before each server starts), and the exports measured
-in-process are written to a temporary file without the export slot. Section 5 serves exports
-the way production does, so the app takes and releases its export slot (one row of
-timeline_workslot) there.
+The bench only reads the records: no migration is run (a database lacking a migration that
+changes its schema is refused), the workers' shared cache and rate counts live in a Redis
+database of the bench's own (the one after BENCH_REDIS_URL's, emptied before each server
+starts), and the exports measured in-process are written to a temporary file without the
+export slot. Section 5 serves exports the way production does, so the app takes and releases
+its export slot (one row of timeline_workslot) there.
 
 Usage: python bench/hardening.py [--small 10000] [--large 1000000] [--runs 5]
      or python bench/hardening.py --small-db NAME --large-db NAME (already seeded databases:
@@ -50,9 +50,11 @@ from urllib.parse import quote
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 PG = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres").rsplit("/", 1)[0]
-# Not bench/run.py's Redis database: this one is emptied before each server starts, so that
-# nothing cached by an earlier run (a ranked pool, an actor look-up) is measured as fast.
-REDIS_URL = os.environ.get("BENCH_HARDENING_REDIS_URL", "redis://127.0.0.1:6379/9")
+# Not bench/run.py's Redis database (BENCH_REDIS_URL) but the next one on the same server:
+# this one is emptied before each server starts, so that nothing cached by an earlier run (a
+# ranked pool, an actor look-up) is measured as fast.
+BENCH_REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/8")
+REDIS_URL = f"{BENCH_REDIS.rsplit('/', 1)[0]}/{int(BENCH_REDIS.rsplit('/', 1)[1] or 0) + 1}"
 # The exports as they were before they were streamed, to measure against in the same run.
 PREVIOUS_EXPORTS = "21971fb:timeline/exports.py"
 PORT = 8790 + (os.getpid() % 100)
