@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTHON_FOR_VENV := $(shell bin/find-python)
 
-.PHONY: run test lint format check migrations-check record-check browser-deps install install-dev clean bench-dates bench bench-fuzz bench-counts bench-hardening
+.PHONY: run test lint format check migrations-check record-check browser-deps install install-dev clean bench-dates bench bench-fuzz bench-counts bench-hardening bench-korean
 
 $(BIN)/python:
 	@if [ -z "$(PYTHON_FOR_VENV)" ]; then \
@@ -79,6 +79,7 @@ bench: install-dev
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 	$(BIN)/python bench/counts.py
 	$(BIN)/python bench/hardening.py
+	$(BIN)/python bench/korean_search.py $(KOREAN_SQLITE)
 	$(BIN)/python bench/load.py
 	bin/fault-check
 	$(MAKE) bench-fuzz
@@ -90,6 +91,13 @@ bench-fuzz: install-dev
 # The slow-query guard, ranked search's bound and the exports (bench/hardening.py).
 bench-hardening: install-dev
 	$(BIN)/python bench/hardening.py $(BENCH_ARGS)
+
+# Korean search over HTTP at 10 000 and 1 000 000 events on PostgreSQL (and the SQLite files
+# bench/run.py built, read from copies): p50/p95 per query, 1 M vs 10 k (bench/korean_search.py).
+KOREAN_SQLITE = --sqlite bench/data/bench_10000.sqlite3 --sqlite bench/data/bench_100000.sqlite3
+bench-korean: install-dev
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[bench]"
+	$(BIN)/python bench/korean_search.py $(KOREAN_SQLITE) $(BENCH_ARGS)
 
 # The timeline's counts at 1 000 000 events: one scan vs a query per facet, deferred vs inline.
 bench-counts: install-dev
