@@ -27,13 +27,7 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from timeline.models import (
-    OUTCOME_NOT_RECORDED,
-    OUTCOME_NOT_RECORDED_LABEL,
-    Event,
-    EventStatus,
-    public_status_at,
-)
+from timeline.models import PUBLIC_STATUS_CHOICES, Event, EventStatus, public_status_at
 from timeline.selectors.events import with_related
 from timeline.selectors.paging import value_page
 from timeline.selectors.params import DEFAULT_LIMIT, TimelineFilter
@@ -144,10 +138,7 @@ def live_card(event: Event, *, q: str = "") -> SafeString:
 # Reading
 
 
-def status_label(status: str) -> str:
-    if status == OUTCOME_NOT_RECORDED:
-        return str(OUTCOME_NOT_RECORDED_LABEL)
-    return str(EventStatus(status).label)
+STATUS_LABELS = dict(PUBLIC_STATUS_CHOICES)
 
 
 class CardSlots:
@@ -165,7 +156,7 @@ class CardSlots:
                 ""
                 if status == EventStatus.OCCURRED
                 else render_to_string(
-                    STATUS_BADGE_TEMPLATE, {"status": status, "label": status_label(status)}
+                    STATUS_BADGE_TEMPLATE, {"status": status, "label": STATUS_LABELS[status]}
                 )
             )
         return self.badges[status]

@@ -101,6 +101,9 @@ class EventStatus(models.TextChoices):
 # outcome no editor has recorded yet: saying "scheduled" would be false.
 OUTCOME_NOT_RECORDED = "outcome_not_recorded"
 OUTCOME_NOT_RECORDED_LABEL = _("Outcome not yet recorded")
+# The statuses a reader sees and filters by (pages and API): the recorded ones and the above.
+PUBLIC_STATUS_CHOICES = [*EventStatus.choices, (OUTCOME_NOT_RECORDED, OUTCOME_NOT_RECORDED_LABEL)]
+WAITING_STATUSES = (EventStatus.SCHEDULED, EventStatus.PROPOSED)
 
 
 class Publication(models.TextChoices):
@@ -426,8 +429,7 @@ class Event(models.Model):
 def public_status_at(*, status: str, end: date, today: date) -> str:
     """The status readers see (pages and API): a scheduled or proposed event whose end date
     has passed is "outcome_not_recorded" until an editor records what happened."""
-    waiting = status in (EventStatus.SCHEDULED, EventStatus.PROPOSED)
-    return OUTCOME_NOT_RECORDED if waiting and end < today else status
+    return OUTCOME_NOT_RECORDED if status in WAITING_STATUSES and end < today else status
 
 
 class Participation(models.Model):

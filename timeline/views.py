@@ -25,7 +25,7 @@ from timeline.cards import Card, card_page, kind_group
 from timeline.charts import density_chart
 from timeline.countries import country_name
 from timeline.markup import render_markdown
-from timeline.models import Actor, Event, EventKind, EventStatus, normalise_name
+from timeline.models import PUBLIC_STATUS_CHOICES, Actor, Event, EventKind, normalise_name
 from timeline.schemas import event_api_url
 from timeline.selectors.events import published_event
 from timeline.selectors.facets import facets, facets_without_waiting, panel_choices
@@ -268,7 +268,7 @@ def timeline_context(
             show_counts=shown_counts,
         ),
         "statuses": choices_with_counts(
-            EventStatus.choices,
+            PUBLIC_STATUS_CHOICES,
             selected=filters.status,
             counts=numbers.get("status"),
             show_counts=shown_counts,
@@ -373,7 +373,7 @@ def facet_groups(counts: dict, *, filters: TimelineFilter) -> list[tuple[str, li
     shown without JavaScript on a large record)."""
     labels = {
         "kind": dict(EventKind.choices),
-        "status": dict(EventStatus.choices),
+        "status": dict(PUBLIC_STATUS_CHOICES),
         "country": {row["value"]: country_name(row["value"]) for row in counts["country"]},
         "actor": {row["value"]: actor_label(row) for row in counts["actor"]},
     }

@@ -5,11 +5,18 @@ from __future__ import annotations
 from datetime import date
 
 from django.core.cache import cache
-from django.db.models import Max, Prefetch, QuerySet
+from django.db.models import Case, CharField, F, Max, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from timeline.caching import data_version
-from timeline.models import Citation, Event, EventRelation, Participation
+from timeline.models import (
+    OUTCOME_NOT_RECORDED,
+    WAITING_STATUSES,
+    Citation,
+    Event,
+    EventRelation,
+    Participation,
+)
 from timeline.selectors.params import TimelineFilter
 from timeline.selectors.search import relevance, search_events
 
@@ -20,7 +27,7 @@ def filtered_events(filters: TimelineFilter, *, base: QuerySet | None = None) ->
     if filters.kind:
         events = events.filter(kind__in=filters.kind)
     if filters.status:
-        events = events.filter(status__in=filters.status)
+        events = events.filter(public_status_in(filters.status, today=timezone.localdate()))
     if filters.country:
         events = events.filter(country__in=filters.country)
     # Each actor and tag narrows further: "events with Trump and Kim", not "Trump or Kim".
@@ -37,6 +44,29 @@ def filtered_events(filters: TimelineFilter, *, base: QuerySet | None = None) ->
     if filters.q:
         events = search_events(events, filters.q)
     return events
+
+
+def public_status_in(statuses: list[str], *, today: date) -> Q:
+    """Events whose status as readers see it today (models.public_status_at) is one of
+    `statuses`: "scheduled" is no longer true of a scheduled event whose end has passed."""
+    matches = Q(pk__in=[])
+    recorded = [s for s in statuses if s not in (*WAITING_STATUSES, OUTCOME_NOT_RECORDED)]
+    if recorded:
+        matches |= Q(status__in=recorded)
+    if waiting := [s for s in statuses if s in WAITING_STATUSES]:
+        matches |= Q(status__in=waiting, end__gte=today)
+    if OUTCOME_NOT_RECORDED in statuses:
+        matches |= Q(status__in=WAITING_STATUSES, end__lt=today)
+    return matches
+
+
+def public_status_expression(*, today: date) -> Case:
+    """The status readers see today, as a column (for counting by status)."""
+    return Case(
+        When(status__in=WAITING_STATUSES, end__lt=today, then=Value(OUTCOME_NOT_RECORDED)),
+        default=F("status"),
+        output_field=CharField(),
+    )
 
 
 def with_related(events: QuerySet) -> QuerySet:

@@ -38,7 +38,12 @@ class TimelineFilter(BaseModel):
         description="Where the event happened: ISO 3166-1 alpha-2 codes (KP) or names.",
     )
     tag: list[str] = Field(default_factory=list, max_length=MAX_TERMS, description="Tag slugs.")
-    status: list[EventStatus | Literal[""]] = Field(default_factory=list, max_length=MAX_TERMS)
+    status: list[EventStatus | Literal["outcome_not_recorded", ""]] = Field(
+        default_factory=list,
+        max_length=MAX_TERMS,
+        description="The status readers see: a scheduled or proposed event whose end has passed "
+        "is outcome_not_recorded (not scheduled) until its outcome is recorded.",
+    )
     date_from: str = Field(
         default="",
         alias="from",
