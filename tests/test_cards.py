@@ -105,10 +105,11 @@ def test_a_past_scheduled_event_reads_outcome_not_yet_recorded_whenever_it_was_r
     before = stored_filled(event, language="en", q="", today=event.end - timedelta(days=1))
     assert 'class="badge status status-scheduled">Scheduled<' in before
     # The page says it too, in both languages.
-    card = cards_of(page(client, "/en/?status=scheduled&q=Singapore"))[SINGAPORE]
+    card = cards_of(page(client, "/en/?status=outcome_not_recorded&q=Singapore"))[SINGAPORE]
     assert "Outcome not yet recorded" in card and "<mark>Singapore</mark>" in card
     assert (
-        "status-outcome_not_recorded" in cards_of(page(client, "/ko/?status=scheduled"))[SINGAPORE]
+        "status-outcome_not_recorded"
+        in cards_of(page(client, "/ko/?status=outcome_not_recorded"))[SINGAPORE]
     )
 
 
