@@ -343,3 +343,14 @@ def test_changes_refuses_or_normalises_odd_moments_without_a_500(client, curated
 
     response = client.get(f"/api/v1/changes?since={quote(since)}")
     assert response.status_code in (200, 422), response.content[:300]
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_pages_link_the_api_by_its_url_names(client, curated, language):
+    about = client.get(f"/{language}/about/").content.decode()
+    assert about.count('href="/api/v1/docs"') >= 3  # the header, the footer and the licence
+    if language == "ko":
+        assert '<a href="/api/v1/docs">JSON API</a>로 읽을 수 있습니다' in about
+    index = client.get(f"/{language}/?kind=summit").content.decode()
+    for path in ("export/events.csv", "export/events.ics", "export/events.atom", "events"):
+        assert f'href="/api/v1/{path}?kind=summit' in index

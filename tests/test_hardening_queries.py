@@ -79,7 +79,7 @@ def test_an_api_query_past_the_budget_is_a_503_naming_what_to_narrow(client, mon
         with connection.cursor() as cursor:
             cursor.execute(slow_sql())
 
-    monkeypatch.setattr("timeline.api.rendered_page", slow_page)
+    monkeypatch.setattr("timeline.api.events.rendered_page", slow_page)
     with short_budget():
         response = client.get("/api/v1/events?q=summit")
     assert response.status_code == 503

@@ -5,15 +5,12 @@ The CSV import itself lives in timeline/services/csv_import.py; these are the ad
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils.text import slugify
 
-from timeline.exports import safe_cell
+from timeline.exports.csv import editorial_csv_chunks
 from timeline.models import Citation, Event, Participation, Publication
 from timeline.services import csv_import
 
@@ -25,48 +22,10 @@ def import_events_csv(content: str, *, dry_run: bool, user=None) -> csv_import.I
     return csv_import.apply_import(content, user=user)
 
 
-EXPORT_COLUMNS = csv_import.COLUMNS
-
-
 def export_events_csv(events: QuerySet) -> str:
-    """Every event (any publication state) in the import's columns, formulas neutralised.
-
-    Starts with a byte-order mark so that spreadsheet programs read the Korean text as UTF-8.
-    """
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer)
-    writer.writerow(EXPORT_COLUMNS)
-    events = events.order_by("start", "end", "id").prefetch_related(
-        "participations__actor", "citations__source"
-    )
-    for event in events.iterator(chunk_size=500):
-        citations = [c for c in event.citations.all() if c.source.url]
-        first = citations[0] if citations else None
-        names = list(dict.fromkeys(p.actor.name for p in event.participations.all()))
-        row = {
-            "id": event.slug,
-            "title": event.title,
-            "kind": event.kind,
-            "start_date": event.start.isoformat(),
-            "end_date": event.end.isoformat(),
-            "precision": event.precision,
-            "status": event.status,
-            "location": event.location,
-            "country": event.country,
-            "actors": "; ".join(names),
-            "summary": event.summary,
-            "source_url": first.source.url if first else "",
-            "source_publisher": first.source.publisher if first else "",
-            "source_published": first.source.published_on.isoformat()
-            if first and first.source.published_on
-            else "",
-            "evidence": first.note if first else "",
-            "approximate": "true" if event.approximate else "false",
-            "date_text": event.date_text,
-        }
-        writer.writerow([safe_cell(row[column]) for column in EXPORT_COLUMNS])
-    return buffer.getvalue()
+    """Every event (any publication state) in the import's columns, formulas neutralised,
+    starting with a byte-order mark (timeline.exports.csv.EDITORIAL_COLUMNS)."""
+    return "".join(editorial_csv_chunks(events))
 
 
 def unique_slug(text: str) -> str:

@@ -14,7 +14,7 @@ skipped.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from timeline.dates import DateSpan, parse_span
@@ -301,8 +301,6 @@ class Candidate:
     sentence: str
     title: str
     date_text: str = ""
-    location_hint: str = ""
-    notes: list[str] = field(default_factory=list)
     status: str = EventStatus.OCCURRED
 
 

@@ -285,9 +285,6 @@ class EventQuerySet(models.QuerySet):
     def published(self) -> "EventQuerySet":
         return self.filter(publication=Event.Publication.PUBLISHED)
 
-    def chronological(self) -> "EventQuerySet":
-        return self.order_by("start", "end", "id")
-
 
 class Event(models.Model):
     Kind = EventKind

@@ -46,7 +46,7 @@ from timeline.models import (
     Tag,
     public_status_at,
 )
-from timeline.schemas import EventDetail, EventItem, event_detail
+from timeline.schemas import EventDetail, EventItem
 from timeline.selectors.events import with_related
 from timeline.selectors.paging import encode_cursor, keyset_events
 from timeline.selectors.params import TimelineFilter
@@ -96,7 +96,7 @@ LANGUAGES = ("en", "ko")
 def render(event: Event, *, language: str = "en") -> tuple[bytes, bytes]:
     """(list entry, detail) of one event in `language`, shaped and checked by the schemas."""
     with translation.override(language):
-        detail = EventDetail.model_validate(event_detail(event)).model_dump()
+        detail = EventDetail.from_orm(event).model_dump()
     item = {name: detail[name] for name in ITEM_FIELDS}
     return json_bytes(item), json_bytes(detail)
 

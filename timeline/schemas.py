@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
 
@@ -9,14 +10,37 @@ from django.urls import reverse
 from ninja import Field, Schema
 
 from timeline.markup import render_markdown
-from timeline.models import Actor, Event, Source
-from timeline.translation import CONTENT_LANGUAGES, content_language, localized_text
+from timeline.models import Actor, Citation, Event, Participation, Publication, Source, Tag
+from timeline.translation import (
+    CONTENT_LANGUAGES,
+    TRANSLATED_FIELDS,
+    both_languages,
+    content_language,
+    localized_text,
+)
+
+
+def event_api_url(slug: str) -> str:
+    return reverse("api-1:event_detail", kwargs={"slug": slug})
+
+
+def actor_api_url(slug: str) -> str:
+    return reverse("api-1:actor_detail", kwargs={"slug": slug})
 
 
 class ActorRef(Schema):
+    # An actor as an event names it, from a `Participation`.
     slug: str
     name: str
     role: str
+
+    @staticmethod
+    def resolve_slug(participation: Participation) -> str:
+        return participation.actor.slug
+
+    @staticmethod
+    def resolve_name(participation: Participation) -> str:
+        return localized_text(participation.actor, "name")
 
 
 class SourceOut(Schema):
@@ -38,6 +62,8 @@ class EventText(Schema):
 
 
 class EventItem(Schema):
+    # An event as a list entry, from an `Event` with `selectors.events.with_related`'s prefetches.
+    # Text fields are in the active language (falling back to the other).
     slug: str
     language: str = Field(
         "en",
@@ -64,22 +90,102 @@ class EventItem(Schema):
     url: str
     api_url: str
 
+    @staticmethod
+    def resolve_language(event: Event) -> str:
+        return content_language()
+
+    @staticmethod
+    def resolve_translations(event: Event) -> dict[str, dict[str, str]]:
+        by_field = {field: both_languages(event, field) for field in TRANSLATED_FIELDS["event"]}
+        return {
+            lang: {field: texts[lang] for field, texts in by_field.items()}
+            for lang in CONTENT_LANGUAGES
+        }
+
+    @staticmethod
+    def resolve_title(event: Event) -> str:
+        return localized_text(event, "title")
+
+    @staticmethod
+    def resolve_summary(event: Event) -> str:
+        return localized_text(event, "summary")
+
+    @staticmethod
+    def resolve_location(event: Event) -> str:
+        return localized_text(event, "location")
+
+    @staticmethod
+    def resolve_status(event: Event) -> str:
+        return event.public_status()
+
+    @staticmethod
+    def resolve_actors(event: Event) -> list[Participation]:
+        """Each actor once per role, in the order they were recorded."""
+        named: dict[tuple[str, str], Participation] = {}
+        for participation in event.participations.all():
+            named.setdefault((participation.actor.slug, participation.role), participation)
+        return list(named.values())
+
+    @staticmethod
+    def resolve_sources(event: Event) -> list[Source]:
+        """Each cited source once, strongest account first."""
+        cited: dict[int, Source] = {}
+        for citation in event.citations.all():
+            cited.setdefault(citation.source_id, citation.source)
+        return list(cited.values())
+
+    @staticmethod
+    def resolve_tags(event: Event) -> list[str]:
+        return [tag.slug for tag in event.tags.all()]
+
+    @staticmethod
+    def resolve_url(event: Event) -> str:
+        return event.get_absolute_url()
+
+    @staticmethod
+    def resolve_api_url(event: Event) -> str:
+        return event_api_url(event.slug)
+
 
 class Participant(Schema):
+    # From a `Participation`.
     slug: str
     name: str
     role: str
     title_at_time: str
 
+    @staticmethod
+    def resolve_slug(participation: Participation) -> str:
+        return participation.actor.slug
+
+    @staticmethod
+    def resolve_name(participation: Participation) -> str:
+        return localized_text(participation.actor, "name")
+
 
 class CitationOut(Schema):
+    # From a `Citation` (an account of the event in one source).
     source: SourceOut
     quote: str
     speaker: str | None
     note: str
 
+    @staticmethod
+    def resolve_speaker(citation: Citation) -> str | None:
+        return localized_text(citation.speaker, "name") if citation.speaker else None
+
+
+@dataclass(frozen=True)
+class Related:
+    """An event related to the one shown, seen from it."""
+
+    kind: str
+    direction: str
+    event: Event
+
 
 class RelationOut(Schema):
+    # From a `Related`.
     kind: str
     direction: str  # "outgoing": this event <kind> the other; "incoming": the other <kind> this
     slug: str
@@ -87,14 +193,60 @@ class RelationOut(Schema):
     date_display: str
     api_url: str
 
+    @staticmethod
+    def resolve_slug(related: Related) -> str:
+        return related.event.slug
+
+    @staticmethod
+    def resolve_title(related: Related) -> str:
+        return localized_text(related.event, "title")
+
+    @staticmethod
+    def resolve_date_display(related: Related) -> str:
+        return related.event.date_display
+
+    @staticmethod
+    def resolve_api_url(related: Related) -> str:
+        return event_api_url(related.event.slug)
+
 
 class EventDetail(EventItem):
+    # An event with everything its page shows, from an `Event` with the prefetches of
+    # `selectors.events.published_event` (or `rendering.detail_queryset`).
     body_html: str
     date_text: str
     participants: list[Participant]
     citations: list[CitationOut]
     relations: list[RelationOut]
     updated_at: datetime
+
+    @staticmethod
+    def resolve_body_html(event: Event) -> str:
+        return render_markdown(event.body) if event.body else ""
+
+    @staticmethod
+    def resolve_participants(event: Event) -> list[Participation]:
+        return list(event.participations.all())
+
+    @staticmethod
+    def resolve_citations(event: Event) -> list[Citation]:
+        return list(event.citations.all())
+
+    @staticmethod
+    def resolve_relations(event: Event) -> list[Related]:
+        """Relations to published events only: a draft on the other end is not named."""
+        published = Event.Publication.PUBLISHED
+        outgoing = [
+            Related(relation.kind, "outgoing", relation.to_event)
+            for relation in event.relations_out.all()
+            if relation.to_event.publication == published
+        ]
+        incoming = [
+            Related(relation.kind, "incoming", relation.from_event)
+            for relation in event.relations_in.all()
+            if relation.from_event.publication == published
+        ]
+        return outgoing + incoming
 
 
 class EventPage(Schema):
@@ -105,6 +257,7 @@ class EventPage(Schema):
 
 
 class ActorOut(Schema):
+    # From an `Actor` with its `parent` selected.
     slug: str
     name: str = Field(description="In the requested `lang`, else the other language.")
     name_en: str = ""
@@ -117,16 +270,46 @@ class ActorOut(Schema):
     url: str
     api_url: str
 
+    @staticmethod
+    def resolve_name(actor: Actor) -> str:
+        return localized_text(actor, "name")
+
+    @staticmethod
+    def resolve_name_en(actor: Actor) -> str:
+        return actor.name
+
+    @staticmethod
+    def resolve_description(actor: Actor) -> str:
+        return localized_text(actor, "description")
+
+    @staticmethod
+    def resolve_parent(actor: Actor) -> str | None:
+        return actor.parent.slug if actor.parent else None
+
+    @staticmethod
+    def resolve_url(actor: Actor) -> str:
+        return actor.get_absolute_url()
+
+    @staticmethod
+    def resolve_api_url(actor: Actor) -> str:
+        return actor_api_url(actor.slug)
+
 
 class ActorDetail(ActorOut):
+    # From an `Actor` annotated with `event_count`.
     event_count: int
 
 
 class TagOut(Schema):
+    # From a `Tag` annotated with `event_count`.
     slug: str
     name: str
     name_ko: str = ""
     event_count: int
+
+    @staticmethod
+    def resolve_name(tag: Tag) -> str:
+        return localized_text(tag, "name")
 
 
 class FacetValue(Schema):
@@ -144,145 +327,25 @@ class Facets(Schema):
 
 
 class Change(Schema):
+    # From a row of `selectors.changes.changes_since` (slug, publication, updated_at).
     slug: str
     change: str  # "published" (visible, new or changed) or "withdrawn" (no longer public)
     updated_at: datetime
     api_url: str | None
+
+    @staticmethod
+    def resolve_change(row: dict) -> str:
+        return "published" if row["publication"] == Publication.PUBLISHED else "withdrawn"
+
+    @staticmethod
+    def resolve_api_url(row: dict) -> str | None:
+        return event_api_url(row["slug"]) if row["publication"] == Publication.PUBLISHED else None
 
 
 class ChangeList(Schema):
     since: datetime
     until: datetime
     items: list[Change]
-
-
-def source_dict(source: Source) -> dict:
-    return {
-        "title": source.title,
-        "url": source.url,
-        "publisher": source.publisher,
-        "published_on": source.published_on,
-        "language": source.language,
-        "kind": source.kind,
-        "ai_generated": source.ai_generated,
-    }
-
-
-def event_api_url(slug: str) -> str:
-    return reverse("api-1:event_detail", kwargs={"slug": slug})
-
-
-def event_item(event: Event) -> dict:
-    """An event as a list entry; expects `filters.with_related` prefetches."""
-    sources: dict[int, Source] = {}
-    for citation in event.citations.all():
-        sources.setdefault(citation.source_id, citation.source)
-    actors: dict[tuple[str, str], dict] = {}
-    for participation in event.participations.all():
-        key = (participation.actor.slug, participation.role)
-        actors.setdefault(
-            key,
-            {
-                "slug": participation.actor.slug,
-                "name": localized_text(participation.actor, "name"),
-                "role": participation.role,
-            },
-        )
-    return {
-        "slug": event.slug,
-        "language": content_language(),
-        "translations": {
-            lang: {
-                field: getattr(event, field if lang == "en" else f"{field}_ko") or ""
-                for field in ("title", "summary", "location")
-            }
-            for lang in CONTENT_LANGUAGES
-        },
-        "title": localized_text(event, "title"),
-        "kind": event.kind,
-        "summary": localized_text(event, "summary"),
-        "start": event.start,
-        "end": event.end,
-        "precision": event.precision,
-        "approximate": event.approximate,
-        "date_display": event.date_display,
-        "status": event.public_status(),
-        "location": localized_text(event, "location"),
-        "country": event.country,
-        "actors": list(actors.values()),
-        "sources": [source_dict(s) for s in sources.values()],
-        "tags": [tag.slug for tag in event.tags.all()],
-        "url": event.get_absolute_url(),
-        "api_url": event_api_url(event.slug),
-    }
-
-
-def relation_dicts(event: Event) -> list[dict]:
-    relations = []
-    for relation in event.relations_out.all():
-        other = relation.to_event
-        if other.publication == Event.Publication.PUBLISHED:
-            relations.append((relation.kind, "outgoing", other))
-    for relation in event.relations_in.all():
-        other = relation.from_event
-        if other.publication == Event.Publication.PUBLISHED:
-            relations.append((relation.kind, "incoming", other))
-    return [
-        {
-            "kind": kind,
-            "direction": direction,
-            "slug": other.slug,
-            "title": localized_text(other, "title"),
-            "date_display": other.date_display,
-            "api_url": event_api_url(other.slug),
-        }
-        for kind, direction, other in relations
-    ]
-
-
-def event_detail(event: Event) -> dict:
-    """An event with everything its page shows; expects `event_detail_queryset` prefetches."""
-    return {
-        **event_item(event),
-        "body_html": render_markdown(event.body) if event.body else "",
-        "date_text": event.date_text,
-        "participants": [
-            {
-                "slug": p.actor.slug,
-                "name": localized_text(p.actor, "name"),
-                "role": p.role,
-                "title_at_time": p.title_at_time,
-            }
-            for p in event.participations.all()
-        ],
-        "citations": [
-            {
-                "source": source_dict(c.source),
-                "quote": c.quote,
-                "speaker": localized_text(c.speaker, "name") if c.speaker else None,
-                "note": c.note,
-            }
-            for c in event.citations.all()
-        ],
-        "relations": relation_dicts(event),
-        "updated_at": event.updated_at,
-    }
-
-
-def actor_dict(actor: Actor) -> dict:
-    return {
-        "slug": actor.slug,
-        "name": localized_text(actor, "name"),
-        "name_en": actor.name,
-        "name_ko": actor.name_ko,
-        "kind": actor.kind,
-        "country": actor.country,
-        "aliases": actor.aliases,
-        "description": localized_text(actor, "description"),
-        "parent": actor.parent.slug if actor.parent else None,
-        "url": actor.get_absolute_url(),
-        "api_url": reverse("api-1:actor_detail", kwargs={"slug": actor.slug}),
-    }
 
 
 class LanguageQuery(Schema):
