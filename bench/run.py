@@ -220,7 +220,7 @@ slugs = list(published.values_list("slug", flat=True)[:total:step])[:100]
 query = json.loads(%r)
 limit = int(query.pop("limit"))
 filters = TimelineFilter.model_validate(query)
-rows = keyset_events(filters).values_list(*LIST_COLUMNS)[: limit + 1]
+rows = keyset_events(filters).values_list(*LIST_COLUMNS, "rendering__item")[: limit + 1]
 sql, params = rows.query.sql_with_params()
 print(json.dumps({
     "cursor": encode_cursor(deep, sort="chronological"),
@@ -252,14 +252,14 @@ def scenario_paths(url: str) -> tuple[dict[str, list[str]], dict]:
     return {
         "django_trivial_view": ["/healthz"],
         "api_list_kind_dates": [f"/api/v1/events?{urlencode(LIST_QUERY)}"],
-        "timeline_kind_dates": [f"/?{urlencode(LIST_QUERY)}"],
+        "timeline_kind_dates": [f"/en/?{urlencode(LIST_QUERY)}"],
         "api_search": ["/api/v1/events?q=missile+launch&limit=50"],
         "api_search_no_match": ["/api/v1/events?q=hwasongpo+zyzzyva&limit=50"],
         "api_search_ranked": ["/api/v1/events?q=missile+launch&sort=relevance&limit=50"],
-        "timeline_first_page": ["/?limit=50"],
+        "timeline_first_page": ["/en/?limit=50"],
         "api_first_page": ["/api/v1/events?limit=50"],
         "api_deep_page": [f"/api/v1/events?limit=50&cursor={quote(found['cursor'])}"],
-        "event_page": [f"/events/{slug}/" for slug in found["slugs"]],
+        "event_page": [f"/en/events/{slug}/" for slug in found["slugs"]],
         "api_event_detail": [f"/api/v1/events/{slug}" for slug in found["slugs"]],
     }, found
 
@@ -437,10 +437,10 @@ def bench_one(backend: str, size: int, *, args, port: int) -> list[dict]:
         # The steady state: the timeline's counts are cached (after an editorial change
         # they are counted in the background; bench/counts.py measures that moment).
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
-        for path in ("/counts/", f"/counts/?{urlencode(LIST_QUERY)}"):
+        for path in ("/en/counts/", f"/en/counts/?{urlencode(LIST_QUERY)}"):
             conn.request("GET", path)
             conn.getresponse().read()
-        conn.request("GET", "/?limit=50")
+        conn.request("GET", "/en/?limit=50")
         if b"counts pending" in conn.getresponse().read():
             raise RuntimeError("the timeline's counts were not cached after /counts/")
         for scenario, urls in paths.items():
@@ -515,7 +515,7 @@ def cached_run(backend: str, size: int, *, url: str, args, port: int) -> list[di
     rows = []
     try:
         for scenario, path in (
-            ("timeline_kind_dates", f"/?{urlencode(LIST_QUERY)}"),
+            ("timeline_kind_dates", f"/en/?{urlencode(LIST_QUERY)}"),
             ("api_list_kind_dates", f"/api/v1/events?{urlencode(LIST_QUERY)}"),
         ):
             load(port, [path], duration=1, concurrency=args.concurrency)

@@ -58,7 +58,7 @@ def test_database_outage_gives_503_page_and_json(client, curated, monkeypatch):
     def broken(*args, **kwargs):
         raise OperationalError("connection refused")
 
-    monkeypatch.setattr("timeline.views.event_page", broken)
+    monkeypatch.setattr("timeline.views.card_page", broken)
     monkeypatch.setattr("timeline.api.events.rendered_page", broken)
     page = client.get("/en/?kind=talks")
     assert page.status_code == 503 and b"Briefly unavailable" in page.content

@@ -624,6 +624,10 @@ class EventRendering(models.Model):
     # The same in Korean (the API's lang=ko); empty until the event is next rendered.
     item_ko = models.BinaryField(default=b"")
     detail_ko = models.BinaryField(default=b"")
+    # The event's timeline card as HTML, per language (timeline/cards.py), with slots for what
+    # depends on the request (search words, today's status); empty until next rendered.
+    card = models.TextField(default="")
+    card_ko = models.TextField(default="")
 
     def __str__(self) -> str:
         return f"rendering of event {self.event_id}"

@@ -29,11 +29,12 @@ from typing import Any
 import orjson
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import router, transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.utils import timezone, translation
 
 from timeline import caching
+from timeline.cards import CARD_COLUMNS, card_fields
 from timeline.models import (
     Actor,
     Citation,
@@ -173,6 +174,7 @@ def _render_now(ids: list[int]) -> int:
                 for language in LANGUAGES:
                     item_field, detail_field = stored_columns(language)
                     fields[item_field], fields[detail_field] = render(event, language=language)
+                fields.update(card_fields(event))  # the pages' cards (timeline/cards.py)
                 rows.append(EventRendering(event_id=event.pk, **fields))
             published = {row.event_id for row in rows}
             unpublished = [pk for pk in chunk if pk not in published]
@@ -183,7 +185,10 @@ def _render_now(ids: list[int]) -> int:
                     rows,
                     update_conflicts=True,
                     unique_fields=["event"],
-                    update_fields=[f for lang in LANGUAGES for f in stored_columns(lang)],
+                    update_fields=[
+                        *(f for lang in LANGUAGES for f in stored_columns(lang)),
+                        *CARD_COLUMNS,
+                    ],
                 )
             written += len(rows)
     return written
@@ -193,7 +198,7 @@ def render_all(*, missing_only: bool = False) -> int:
     """Every published event (or those without a rendering), in batches."""
     events = Event.objects.published().order_by("pk")
     if missing_only:
-        events = events.filter(rendering__isnull=True)
+        events = events.filter(Q(rendering__isnull=True) | Q(rendering__card=""))
     return render_events(events.values_list("pk", flat=True).iterator(chunk_size=10_000))
 
 

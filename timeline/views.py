@@ -2,6 +2,7 @@
 
 import re
 from datetime import date
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.db.models import Count, Max, Min
@@ -20,15 +21,16 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.vary import vary_on_headers
 
+from timeline.cards import Card, card_page, kind_group
 from timeline.charts import density_chart
 from timeline.countries import country_name
 from timeline.markup import render_markdown
-from timeline.models import PUBLIC_STATUS_CHOICES, Actor, Event, EventKind, Tag, normalise_name
+from timeline.models import PUBLIC_STATUS_CHOICES, Actor, Event, EventKind, normalise_name
 from timeline.pagecache import cache_for_anonymous
 from timeline.schemas import event_api_url
 from timeline.selectors.events import published_event
-from timeline.selectors.facets import facets, facets_without_waiting
-from timeline.selectors.paging import InvalidCursor, after_row, decode_cursor, event_page
+from timeline.selectors.facets import facets, facets_without_waiting, panel_choices
+from timeline.selectors.paging import InvalidCursor, after_row, decode_cursor
 from timeline.selectors.params import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
@@ -44,25 +46,6 @@ AUTOCOMPLETE_LIMIT = 8
 MAX_PAGES = 10
 # Parameters that only serve the form's widgets and never belong in a shared URL.
 WIDGET_PARAMETERS = {"actor_search"}
-
-KIND_GROUPS = {
-    "summit": "diplomacy",
-    "meeting": "diplomacy",
-    "talks": "diplomacy",
-    "visit": "diplomacy",
-    "agreement": "diplomacy",
-    "military_drill": "military",
-    "missile_test": "military",
-    "nuclear_test": "military",
-    "statement": "words",
-    "briefing": "words",
-    "interview": "words",
-    "proposal": "words",
-    "party_congress": "politics",
-    "election": "politics",
-    "protest": "politics",
-    "sanctions": "pressure",
-}
 
 
 def wants_fragment(request: HttpRequest) -> bool:
@@ -147,9 +130,9 @@ def previous_start(cursor: str | None, *, filters: TimelineFilter) -> date | Non
 
 
 def timeline_rows(
-    events: list[Event], *, filters: TimelineFilter, previous: date | None
+    cards: list[Card], *, filters: TimelineFilter, previous: date | None
 ) -> list[dict]:
-    """Each event with the year and month markers that go before it on the timeline's axis.
+    """Each card with the year and month markers that go before it on the timeline's axis.
 
     Events dated only to a quarter or a year get no month marker; a relevance-ranked list,
     which mixes years, gets no markers at all.
@@ -158,21 +141,15 @@ def timeline_rows(
     year = previous.year if previous else None
     month = (previous.year, previous.month) if previous else None
     rows = []
-    for event in events:
-        row = {
-            "event": event,
-            "group": KIND_GROUPS.get(event.kind, "other"),
-            "days": (event.end - event.start).days + 1,
-            "year_marker": None,
-            "month_marker": None,
-        }
-        fine = event.precision in ("day", "week", "month")
-        key = (event.start.year, event.start.month) if fine else (event.start.year, None)
-        if dated and event.start.year != year:
-            row["year_marker"] = event.start.year
-            year = event.start.year
+    for card in cards:
+        row = {"card": card.html, "year_marker": None, "month_marker": None}
+        fine = card.precision in ("day", "week", "month")
+        key = (card.start.year, card.start.month) if fine else (card.start.year, None)
+        if dated and card.start.year != year:
+            row["year_marker"] = card.start.year
+            year = card.start.year
         if dated and fine and key != month:
-            row["month_marker"] = event.start
+            row["month_marker"] = card.start
         month = key
         rows.append(row)
     return rows
@@ -196,7 +173,7 @@ def choices_with_counts(
         {
             "value": value,
             "label": label,
-            "group": KIND_GROUPS.get(value, "other"),
+            "group": kind_group(value),
             "count": (counts or {}).get(str(value), 0) if show_counts else None,
             "checked": str(value) in chosen,
         }
@@ -223,11 +200,11 @@ def timeline_context(
     cursor = query.get("cursor") or None
     shown = limit if cursor else min(limit * pages, MAX_LIMIT * MAX_PAGES)
     try:
-        page = event_page(filters, cursor=cursor, limit=shown, base=base)
+        page = card_page(filters, cursor=cursor, limit=shown, base=base)
     except InvalidCursor as error:
         errors["cursor"] = str(error)
         cursor = None
-        page = event_page(filters, limit=shown, base=base)
+        page = card_page(filters, limit=shown, base=base)
     page_query = filters.to_query(default_sort=PAGE_SORT)
     if query.get("limit") and "limit" not in errors:
         page_query["limit"] = str(limit)
@@ -240,23 +217,20 @@ def timeline_context(
         if following <= MAX_PAGES:
             pages_query = page_query.copy()
             pages_query["pages"] = str(following)
-            next_href = f"{pages_query.urlencode()}#e-{page.events[-1].slug}"
+            next_href = f"{pages_query.urlencode()}#e-{page.cards[-1].slug}"
             by_cursor["pages"] = str(following)
         else:
             next_href = by_cursor.urlencode()
         next_fragment = by_cursor.urlencode()
+    base_key = f"actor:{actor.pk}" if actor else ""
     if defer_counts:
         counts = facets_without_waiting(filters)
     else:
-        counts = facets(filters, base=base, base_key=f"actor:{actor.pk}" if actor else "")
+        counts = facets(filters, base=base, base_key=base_key)
     numbers = control_counts(counts)
     shown_counts = counts is not None
-    countries = set(
-        (base if base is not None else Event.objects.published())
-        .exclude(country="")
-        .values_list("country", flat=True)
-        .distinct()
-    ) | set(filters.country)
+    choices = panel_choices(base=base, base_key=base_key)
+    countries = set(choices["countries"]) | set(filters.country)
     selected_actors = list(Actor.objects.filter(slug__in=filters.actor).order_by("name"))
     selected_slugs = {a.slug for a in selected_actors}
     frequent = [
@@ -264,7 +238,6 @@ def timeline_context(
         for row in (counts or {}).get("actor", [])
         if row["value"] not in selected_slugs
     ][:6]
-    tags = list(Tag.objects.filter(events__publication="published").distinct().order_by("name"))
     panel_filters = sum(
         len(getattr(filters, name)) for name in ("kind", "status", "actor", "country", "tag")
     )
@@ -274,7 +247,7 @@ def timeline_context(
         "errors": errors,
         "page": page,
         "rows": timeline_rows(
-            page.events, filters=filters, previous=previous_start(cursor, filters=filters)
+            page.cards, filters=filters, previous=previous_start(cursor, filters=filters)
         ),
         "cursor": cursor,
         "pages": pages,
@@ -282,8 +255,12 @@ def timeline_context(
         "next_fragment": next_fragment,
         "pages_query": pages_query.urlencode() if pages_query else "",
         "tags": [
-            {"value": t.slug, "label": localized_text(t, "name"), "checked": t.slug in filters.tag}
-            for t in tags
+            {
+                "value": tag["slug"],
+                "label": localized_text(SimpleNamespace(**tag), "name"),
+                "checked": tag["slug"] in filters.tag,
+            }
+            for tag in choices["tags"]
         ],
         "kinds": choices_with_counts(
             EventKind.choices,
@@ -510,7 +487,7 @@ def event_detail(request: HttpRequest, *, slug: str) -> TemplateResponse:
         "api_url": event_api_url(event.slug),
         "body_html": render_markdown(event.body),
         "accounts": accounts(event),
-        "group": KIND_GROUPS.get(event.kind, "other"),
+        "group": kind_group(event.kind),
         "country": country_name(event.country) if event.country else "",
         "page_meta": page_meta(
             request,

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,209 +14,620 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Tag',
+            name="Tag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=80, unique=True)),
-                ('slug', models.SlugField(allow_unicode=True, max_length=80, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=80, unique=True)),
+                ("slug", models.SlugField(allow_unicode=True, max_length=80, unique=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Actor',
+            name="Actor",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('slug', models.SlugField(allow_unicode=True, max_length=200, unique=True)),
-                ('kind', models.CharField(choices=[('person', 'Person'), ('state', 'State'), ('organization', 'Organisation'), ('government_body', 'Government body'), ('military', 'Military'), ('party', 'Party'), ('media', 'Media')], max_length=20)),
-                ('country', models.CharField(blank=True, help_text='ISO 3166-1 alpha-2; blank for international bodies.', max_length=2)),
-                ('aliases', models.JSONField(blank=True, default=list, help_text='Other spellings: Hangul, Hanja, romanisations.')),
-                ('description', models.TextField(blank=True)),
-                ('name_keys', models.TextField(default='', editable=False)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='children', to='timeline.actor')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("slug", models.SlugField(allow_unicode=True, max_length=200, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("person", "Person"),
+                            ("state", "State"),
+                            ("organization", "Organisation"),
+                            ("government_body", "Government body"),
+                            ("military", "Military"),
+                            ("party", "Party"),
+                            ("media", "Media"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "country",
+                    models.CharField(
+                        blank=True,
+                        help_text="ISO 3166-1 alpha-2; blank for international bodies.",
+                        max_length=2,
+                    ),
+                ),
+                (
+                    "aliases",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="Other spellings: Hangul, Hanja, romanisations.",
+                    ),
+                ),
+                ("description", models.TextField(blank=True)),
+                ("name_keys", models.TextField(default="", editable=False)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="children",
+                        to="timeline.actor",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Event',
+            name="Event",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=300)),
-                ('slug', models.SlugField(max_length=200, unique=True)),
-                ('summary', models.TextField(blank=True)),
-                ('body', models.TextField(blank=True, help_text='Markdown; sanitised when rendered.')),
-                ('kind', models.CharField(choices=[('summit', 'Summit'), ('meeting', 'Meeting'), ('talks', 'Talks'), ('party_congress', 'Party congress'), ('military_drill', 'Military drill'), ('missile_test', 'Missile test'), ('nuclear_test', 'Nuclear test'), ('statement', 'Statement'), ('proposal', 'Proposal'), ('agreement', 'Agreement'), ('visit', 'Visit'), ('sanctions', 'Sanctions'), ('briefing', 'Briefing'), ('interview', 'Interview'), ('protest', 'Protest'), ('election', 'Election'), ('other', 'Other')], max_length=20)),
-                ('start', models.DateField()),
-                ('end', models.DateField()),
-                ('precision', models.CharField(choices=[('day', 'Day'), ('week', 'Week'), ('month', 'Month'), ('quarter', 'Quarter'), ('year', 'Year')], default='day', max_length=10)),
-                ('approximate', models.BooleanField(default=False)),
-                ('date_text', models.CharField(blank=True, help_text='The date as the source wrote it.', max_length=200)),
-                ('status', models.CharField(choices=[('occurred', 'Occurred'), ('scheduled', 'Scheduled'), ('proposed', 'Proposed'), ('speculated', 'Speculated'), ('cancelled', 'Cancelled')], default='occurred', max_length=20)),
-                ('location', models.CharField(blank=True, max_length=200)),
-                ('country', models.CharField(blank=True, help_text='ISO 3166-1 alpha-2.', max_length=2)),
-                ('latitude', models.DecimalField(blank=True, decimal_places=5, max_digits=8, null=True)),
-                ('longitude', models.DecimalField(blank=True, decimal_places=5, max_digits=8, null=True)),
-                ('publication', models.CharField(choices=[('draft', 'Draft'), ('review', 'In review'), ('published', 'Published'), ('withdrawn', 'Withdrawn')], default='draft', max_length=20)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300)),
+                ("slug", models.SlugField(max_length=200, unique=True)),
+                ("summary", models.TextField(blank=True)),
+                (
+                    "body",
+                    models.TextField(blank=True, help_text="Markdown; sanitised when rendered."),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("summit", "Summit"),
+                            ("meeting", "Meeting"),
+                            ("talks", "Talks"),
+                            ("party_congress", "Party congress"),
+                            ("military_drill", "Military drill"),
+                            ("missile_test", "Missile test"),
+                            ("nuclear_test", "Nuclear test"),
+                            ("statement", "Statement"),
+                            ("proposal", "Proposal"),
+                            ("agreement", "Agreement"),
+                            ("visit", "Visit"),
+                            ("sanctions", "Sanctions"),
+                            ("briefing", "Briefing"),
+                            ("interview", "Interview"),
+                            ("protest", "Protest"),
+                            ("election", "Election"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("start", models.DateField()),
+                ("end", models.DateField()),
+                (
+                    "precision",
+                    models.CharField(
+                        choices=[
+                            ("day", "Day"),
+                            ("week", "Week"),
+                            ("month", "Month"),
+                            ("quarter", "Quarter"),
+                            ("year", "Year"),
+                        ],
+                        default="day",
+                        max_length=10,
+                    ),
+                ),
+                ("approximate", models.BooleanField(default=False)),
+                (
+                    "date_text",
+                    models.CharField(
+                        blank=True, help_text="The date as the source wrote it.", max_length=200
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("occurred", "Occurred"),
+                            ("scheduled", "Scheduled"),
+                            ("proposed", "Proposed"),
+                            ("speculated", "Speculated"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="occurred",
+                        max_length=20,
+                    ),
+                ),
+                ("location", models.CharField(blank=True, max_length=200)),
+                (
+                    "country",
+                    models.CharField(blank=True, help_text="ISO 3166-1 alpha-2.", max_length=2),
+                ),
+                (
+                    "latitude",
+                    models.DecimalField(blank=True, decimal_places=5, max_digits=8, null=True),
+                ),
+                (
+                    "longitude",
+                    models.DecimalField(blank=True, decimal_places=5, max_digits=8, null=True),
+                ),
+                (
+                    "publication",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("review", "In review"),
+                            ("published", "Published"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['start', 'end', 'id'],
+                "ordering": ["start", "end", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Citation',
+            name="Citation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('quote', models.TextField(blank=True, help_text='The words of the source that support the event.')),
-                ('note', models.TextField(blank=True)),
-                ('speaker', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='quotes', to='timeline.actor')),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='citations', to='timeline.event')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "quote",
+                    models.TextField(
+                        blank=True, help_text="The words of the source that support the event."
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                (
+                    "speaker",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="quotes",
+                        to="timeline.actor",
+                    ),
+                ),
+                (
+                    "event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="citations",
+                        to="timeline.event",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['event', 'id'],
+                "ordering": ["event", "id"],
             },
         ),
         migrations.CreateModel(
-            name='EventRelation',
+            name="EventRelation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('responds_to', 'Responds to'), ('follows_up', 'Follows up'), ('part_of', 'Part of'), ('related', 'Related')], default='related', max_length=20)),
-                ('from_event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='relations_out', to='timeline.event')),
-                ('to_event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='relations_in', to='timeline.event')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("responds_to", "Responds to"),
+                            ("follows_up", "Follows up"),
+                            ("part_of", "Part of"),
+                            ("related", "Related"),
+                        ],
+                        default="related",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "from_event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="relations_out",
+                        to="timeline.event",
+                    ),
+                ),
+                (
+                    "to_event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="relations_in",
+                        to="timeline.event",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['from_event', 'id'],
+                "ordering": ["from_event", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Participation',
+            name="Participation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('host', 'Host'), ('participant', 'Participant'), ('speaker', 'Speaker'), ('subject', 'Subject'), ('target', 'Target'), ('mediator', 'Mediator')], default='participant', max_length=20)),
-                ('title_at_time', models.CharField(blank=True, help_text='e.g. "Unification Minister".', max_length=200)),
-                ('actor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='participations', to='timeline.actor')),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='participations', to='timeline.event')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("host", "Host"),
+                            ("participant", "Participant"),
+                            ("speaker", "Speaker"),
+                            ("subject", "Subject"),
+                            ("target", "Target"),
+                            ("mediator", "Mediator"),
+                        ],
+                        default="participant",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "title_at_time",
+                    models.CharField(
+                        blank=True, help_text='e.g. "Unification Minister".', max_length=200
+                    ),
+                ),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="participations",
+                        to="timeline.actor",
+                    ),
+                ),
+                (
+                    "event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="participations",
+                        to="timeline.event",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['event', 'id'],
+                "ordering": ["event", "id"],
             },
         ),
         migrations.AddField(
-            model_name='event',
-            name='actors',
-            field=models.ManyToManyField(related_name='events', through='timeline.Participation', to='timeline.actor'),
+            model_name="event",
+            name="actors",
+            field=models.ManyToManyField(
+                related_name="events", through="timeline.Participation", to="timeline.actor"
+            ),
         ),
         migrations.CreateModel(
-            name='Source',
+            name="Source",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=500)),
-                ('url', models.URLField(blank=True, max_length=1000)),
-                ('publisher', models.CharField(blank=True, max_length=200)),
-                ('published_on', models.DateField(blank=True, null=True)),
-                ('language', models.CharField(blank=True, help_text='BCP 47, e.g. en, ko, zh.', max_length=35)),
-                ('kind', models.CharField(choices=[('news', 'News'), ('official', 'Official'), ('state_media', 'State media'), ('social', 'Social media'), ('interview', 'Interview'), ('document', 'Document')], default='news', max_length=20)),
-                ('ai_generated', models.BooleanField(default=False, help_text='The text (or its images) were generated or reported by AI.')),
-                ('archived_url', models.URLField(blank=True, max_length=1000)),
-                ('accessed_on', models.DateField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=500)),
+                ("url", models.URLField(blank=True, max_length=1000)),
+                ("publisher", models.CharField(blank=True, max_length=200)),
+                ("published_on", models.DateField(blank=True, null=True)),
+                (
+                    "language",
+                    models.CharField(
+                        blank=True, help_text="BCP 47, e.g. en, ko, zh.", max_length=35
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("news", "News"),
+                            ("official", "Official"),
+                            ("state_media", "State media"),
+                            ("social", "Social media"),
+                            ("interview", "Interview"),
+                            ("document", "Document"),
+                        ],
+                        default="news",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "ai_generated",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The text (or its images) were generated or reported by AI.",
+                    ),
+                ),
+                ("archived_url", models.URLField(blank=True, max_length=1000)),
+                ("accessed_on", models.DateField(blank=True, null=True)),
             ],
             options={
-                'ordering': ['-published_on', 'title'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('url', ''), _negated=True), fields=('url',), name='source_url_unique'), models.CheckConstraint(condition=models.Q(('kind__in', ['news', 'official', 'state_media', 'social', 'interview', 'document'])), name='source_kind_valid')],
+                "ordering": ["-published_on", "title"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("url", ""), _negated=True),
+                        fields=("url",),
+                        name="source_url_unique",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "kind__in",
+                                [
+                                    "news",
+                                    "official",
+                                    "state_media",
+                                    "social",
+                                    "interview",
+                                    "document",
+                                ],
+                            )
+                        ),
+                        name="source_kind_valid",
+                    ),
+                ],
             },
         ),
         migrations.AddField(
-            model_name='event',
-            name='sources',
-            field=models.ManyToManyField(related_name='events', through='timeline.Citation', to='timeline.source'),
+            model_name="event",
+            name="sources",
+            field=models.ManyToManyField(
+                related_name="events", through="timeline.Citation", to="timeline.source"
+            ),
         ),
         migrations.AddField(
-            model_name='citation',
-            name='source',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='citations', to='timeline.source'),
+            model_name="citation",
+            name="source",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="citations",
+                to="timeline.source",
+            ),
         ),
         migrations.AddField(
-            model_name='event',
-            name='tags',
-            field=models.ManyToManyField(blank=True, related_name='events', to='timeline.tag'),
+            model_name="event",
+            name="tags",
+            field=models.ManyToManyField(blank=True, related_name="events", to="timeline.tag"),
         ),
         migrations.AddConstraint(
-            model_name='actor',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['person', 'state', 'organization', 'government_body', 'military', 'party', 'media'])), name='actor_kind_valid'),
+            model_name="actor",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "kind__in",
+                        [
+                            "person",
+                            "state",
+                            "organization",
+                            "government_body",
+                            "military",
+                            "party",
+                            "media",
+                        ],
+                    )
+                ),
+                name="actor_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='actor',
-            constraint=models.CheckConstraint(condition=models.Q(('country', ''), ('country__regex', '^[A-Z]{2}$'), _connector='OR'), name='actor_country_iso2'),
+            model_name="actor",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("country", ""), ("country__regex", "^[A-Z]{2}$"), _connector="OR"
+                ),
+                name="actor_country_iso2",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='eventrelation',
-            constraint=models.UniqueConstraint(fields=('from_event', 'to_event', 'kind'), name='relation_unique'),
+            model_name="eventrelation",
+            constraint=models.UniqueConstraint(
+                fields=("from_event", "to_event", "kind"), name="relation_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='eventrelation',
-            constraint=models.CheckConstraint(condition=models.Q(('from_event', models.F('to_event')), _negated=True), name='relation_not_self'),
+            model_name="eventrelation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("from_event", models.F("to_event")), _negated=True),
+                name="relation_not_self",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='eventrelation',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['responds_to', 'follows_up', 'part_of', 'related'])), name='relation_kind_valid'),
+            model_name="eventrelation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("kind__in", ["responds_to", "follows_up", "part_of", "related"])
+                ),
+                name="relation_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='participation',
-            constraint=models.UniqueConstraint(fields=('event', 'actor', 'role'), name='participation_unique'),
+            model_name="participation",
+            constraint=models.UniqueConstraint(
+                fields=("event", "actor", "role"), name="participation_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='participation',
-            constraint=models.CheckConstraint(condition=models.Q(('role__in', ['host', 'participant', 'speaker', 'subject', 'target', 'mediator'])), name='participation_role_valid'),
+            model_name="participation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "role__in",
+                        ["host", "participant", "speaker", "subject", "target", "mediator"],
+                    )
+                ),
+                name="participation_role_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='citation',
-            constraint=models.UniqueConstraint(fields=('event', 'source', 'quote'), name='citation_unique'),
+            model_name="citation",
+            constraint=models.UniqueConstraint(
+                fields=("event", "source", "quote"), name="citation_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='event',
-            index=models.Index(condition=models.Q(('publication', 'published')), fields=['start', 'end', 'id'], name='event_published_order'),
+            model_name="event",
+            index=models.Index(
+                condition=models.Q(("publication", "published")),
+                fields=["start", "end", "id"],
+                name="event_published_order",
+            ),
         ),
         migrations.AddIndex(
-            model_name='event',
-            index=models.Index(fields=['updated_at'], name='event_updated_at'),
+            model_name="event",
+            index=models.Index(fields=["updated_at"], name="event_updated_at"),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(('end__gte', models.F('start'))), name='event_end_after_start'),
+            model_name="event",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("end__gte", models.F("start"))), name="event_end_after_start"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(('latitude__isnull', True), models.Q(('latitude__gte', -90), ('latitude__lte', 90)), _connector='OR'), name='event_latitude_range'),
+            model_name="event",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("latitude__isnull", True),
+                    models.Q(("latitude__gte", -90), ("latitude__lte", 90)),
+                    _connector="OR",
+                ),
+                name="event_latitude_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(('longitude__isnull', True), models.Q(('longitude__gte', -180), ('longitude__lte', 180)), _connector='OR'), name='event_longitude_range'),
+            model_name="event",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("longitude__isnull", True),
+                    models.Q(("longitude__gte", -180), ("longitude__lte", 180)),
+                    _connector="OR",
+                ),
+                name="event_longitude_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['summit', 'meeting', 'talks', 'party_congress', 'military_drill', 'missile_test', 'nuclear_test', 'statement', 'proposal', 'agreement', 'visit', 'sanctions', 'briefing', 'interview', 'protest', 'election', 'other'])), name='event_kind_valid'),
+            model_name="event",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "kind__in",
+                        [
+                            "summit",
+                            "meeting",
+                            "talks",
+                            "party_congress",
+                            "military_drill",
+                            "missile_test",
+                            "nuclear_test",
+                            "statement",
+                            "proposal",
+                            "agreement",
+                            "visit",
+                            "sanctions",
+                            "briefing",
+                            "interview",
+                            "protest",
+                            "election",
+                            "other",
+                        ],
+                    )
+                ),
+                name="event_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['occurred', 'scheduled', 'proposed', 'speculated', 'cancelled'])), name='event_status_valid'),
+            model_name="event",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status__in", ["occurred", "scheduled", "proposed", "speculated", "cancelled"])
+                ),
+                name="event_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(('precision__in', ['day', 'week', 'month', 'quarter', 'year'])), name='event_precision_valid'),
+            model_name="event",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("precision__in", ["day", "week", "month", "quarter", "year"])),
+                name="event_precision_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(('publication__in', ['draft', 'review', 'published', 'withdrawn'])), name='event_publication_valid'),
+            model_name="event",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("publication__in", ["draft", "review", "published", "withdrawn"])
+                ),
+                name="event_publication_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(('country', ''), ('country__regex', '^[A-Z]{2}$'), _connector='OR'), name='event_country_iso2'),
+            model_name="event",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("country", ""), ("country__regex", "^[A-Z]{2}$"), _connector="OR"
+                ),
+                name="event_country_iso2",
+            ),
         ),
     ]

@@ -5,30 +5,45 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('timeline', '0004_postgres_search'),
+        ("timeline", "0004_postgres_search"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='historicalsource',
-            name='archived_url',
-            field=models.URLField(blank=True, max_length=1000, validators=[django.core.validators.URLValidator(schemes=['http', 'https'])]),
+            model_name="historicalsource",
+            name="archived_url",
+            field=models.URLField(
+                blank=True,
+                max_length=1000,
+                validators=[django.core.validators.URLValidator(schemes=["http", "https"])],
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalsource',
-            name='url',
-            field=models.URLField(blank=True, max_length=1000, validators=[django.core.validators.URLValidator(schemes=['http', 'https'])]),
+            model_name="historicalsource",
+            name="url",
+            field=models.URLField(
+                blank=True,
+                max_length=1000,
+                validators=[django.core.validators.URLValidator(schemes=["http", "https"])],
+            ),
         ),
         migrations.AlterField(
-            model_name='source',
-            name='archived_url',
-            field=models.URLField(blank=True, max_length=1000, validators=[django.core.validators.URLValidator(schemes=['http', 'https'])]),
+            model_name="source",
+            name="archived_url",
+            field=models.URLField(
+                blank=True,
+                max_length=1000,
+                validators=[django.core.validators.URLValidator(schemes=["http", "https"])],
+            ),
         ),
         migrations.AlterField(
-            model_name='source',
-            name='url',
-            field=models.URLField(blank=True, max_length=1000, validators=[django.core.validators.URLValidator(schemes=['http', 'https'])]),
+            model_name="source",
+            name="url",
+            field=models.URLField(
+                blank=True,
+                max_length=1000,
+                validators=[django.core.validators.URLValidator(schemes=["http", "https"])],
+            ),
         ),
     ]

@@ -6,49 +6,123 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
-        ('timeline', '0005_http_only_source_urls'),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("timeline", "0005_http_only_source_urls"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='StagedImport',
+            name="StagedImport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file_name', models.CharField(max_length=255)),
-                ('content', models.TextField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("file_name", models.CharField(max_length=255)),
+                ("content", models.TextField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='ProposedRevision',
+            name="ProposedRevision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('object_id', models.PositiveBigIntegerField()),
-                ('label', models.CharField(help_text="The record's title when proposed.", max_length=300)),
-                ('payload', models.JSONField()),
-                ('base_snapshot', models.JSONField()),
-                ('state', models.CharField(choices=[('pending', 'Awaiting review'), ('approved', 'Approved'), ('sent_back', 'Sent back'), ('superseded', 'Replaced by a newer proposal')], default='pending', max_length=20)),
-                ('note', models.TextField(blank=True, help_text='What the editor changed and why.')),
-                ('submitted_at', models.DateTimeField(auto_now_add=True)),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True)),
-                ('comment', models.TextField(blank=True, help_text="The reviewer's reason for sending it back.")),
-                ('content_type', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='contenttypes.contenttype')),
-                ('reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('submitted_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("object_id", models.PositiveBigIntegerField()),
+                (
+                    "label",
+                    models.CharField(help_text="The record's title when proposed.", max_length=300),
+                ),
+                ("payload", models.JSONField()),
+                ("base_snapshot", models.JSONField()),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Awaiting review"),
+                            ("approved", "Approved"),
+                            ("sent_back", "Sent back"),
+                            ("superseded", "Replaced by a newer proposal"),
+                        ],
+                        default="pending",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "note",
+                    models.TextField(blank=True, help_text="What the editor changed and why."),
+                ),
+                ("submitted_at", models.DateTimeField(auto_now_add=True)),
+                ("reviewed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "comment",
+                    models.TextField(
+                        blank=True, help_text="The reviewer's reason for sending it back."
+                    ),
+                ),
+                (
+                    "content_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="contenttypes.contenttype",
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'proposed change',
-                'ordering': ['-submitted_at', '-id'],
-                'indexes': [models.Index(fields=['state', 'content_type', 'object_id'], name='revision_target')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('state__in', ['pending', 'approved', 'sent_back', 'superseded'])), name='revision_state_valid')],
+                "verbose_name": "proposed change",
+                "ordering": ["-submitted_at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["state", "content_type", "object_id"], name="revision_target"
+                    )
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("state__in", ["pending", "approved", "sent_back", "superseded"])
+                        ),
+                        name="revision_state_valid",
+                    )
+                ],
             },
         ),
     ]

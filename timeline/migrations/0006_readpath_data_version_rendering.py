@@ -18,28 +18,45 @@ def shared_cache_table(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('timeline', '0005_http_only_source_urls'),
+        ("timeline", "0005_http_only_source_urls"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='EventRendering',
+            name="EventRendering",
             fields=[
-                ('event', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='rendering', serialize=False, to='timeline.event')),
-                ('item', models.BinaryField()),
-                ('detail', models.BinaryField()),
+                (
+                    "event",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="rendering",
+                        serialize=False,
+                        to="timeline.event",
+                    ),
+                ),
+                ("item", models.BinaryField()),
+                ("detail", models.BinaryField()),
             ],
         ),
         migrations.CreateModel(
-            name='DataVersion',
+            name="DataVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.BigIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.BigIntegerField(default=0)),
             ],
             options={
-                'constraints': [models.CheckConstraint(condition=models.Q(('pk', 1)), name='data_version_one_row')],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("pk", 1)), name="data_version_one_row"
+                    )
+                ],
             },
         ),
         migrations.RunPython(first_version, migrations.RunPython.noop),

@@ -4,12 +4,10 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('timeline', '0006_harden_limits'),
-        ('timeline', '0006_readpath_data_version_rendering'),
-        ('timeline', '0006_record_source_types'),
+        ("timeline", "0006_harden_limits"),
+        ("timeline", "0006_readpath_data_version_rendering"),
+        ("timeline", "0006_record_source_types"),
     ]
 
-    operations = [
-    ]
+    operations = []

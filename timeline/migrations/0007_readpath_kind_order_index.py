@@ -5,15 +5,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('timeline', '0006_readpath_data_version_rendering'),
+        ("timeline", "0006_readpath_data_version_rendering"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='event',
-            index=models.Index(condition=models.Q(('publication', 'published')), fields=['kind', 'start', 'end', 'id'], name='event_published_kind_order'),
+            model_name="event",
+            index=models.Index(
+                condition=models.Q(("publication", "published")),
+                fields=["kind", "start", "end", "id"],
+                name="event_published_kind_order",
+            ),
         ),
     ]

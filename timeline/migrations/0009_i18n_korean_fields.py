@@ -47,66 +47,75 @@ def run(statements):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('timeline', '0008_merge_editorial'),
+        ("timeline", "0008_merge_editorial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='actor',
-            name='description_ko',
-            field=models.TextField(blank=True, verbose_name='description (Korean)'),
+            model_name="actor",
+            name="description_ko",
+            field=models.TextField(blank=True, verbose_name="description (Korean)"),
         ),
         migrations.AddField(
-            model_name='actor',
-            name='name_ko',
-            field=models.CharField(blank=True, help_text='In standard South Korean usage.', max_length=200, verbose_name='name (Korean)'),
+            model_name="actor",
+            name="name_ko",
+            field=models.CharField(
+                blank=True,
+                help_text="In standard South Korean usage.",
+                max_length=200,
+                verbose_name="name (Korean)",
+            ),
         ),
         migrations.AddField(
-            model_name='event',
-            name='location_ko',
-            field=models.CharField(blank=True, max_length=200, verbose_name='location (Korean)'),
+            model_name="event",
+            name="location_ko",
+            field=models.CharField(blank=True, max_length=200, verbose_name="location (Korean)"),
         ),
         migrations.AddField(
-            model_name='event',
-            name='summary_ko',
-            field=models.TextField(blank=True, verbose_name='summary (Korean)'),
+            model_name="event",
+            name="summary_ko",
+            field=models.TextField(blank=True, verbose_name="summary (Korean)"),
         ),
         migrations.AddField(
-            model_name='event',
-            name='title_ko',
-            field=models.CharField(blank=True, max_length=300, verbose_name='title (Korean)'),
+            model_name="event",
+            name="title_ko",
+            field=models.CharField(blank=True, max_length=300, verbose_name="title (Korean)"),
         ),
         migrations.AddField(
-            model_name='historicalactor',
-            name='description_ko',
-            field=models.TextField(blank=True, verbose_name='description (Korean)'),
+            model_name="historicalactor",
+            name="description_ko",
+            field=models.TextField(blank=True, verbose_name="description (Korean)"),
         ),
         migrations.AddField(
-            model_name='historicalactor',
-            name='name_ko',
-            field=models.CharField(blank=True, help_text='In standard South Korean usage.', max_length=200, verbose_name='name (Korean)'),
+            model_name="historicalactor",
+            name="name_ko",
+            field=models.CharField(
+                blank=True,
+                help_text="In standard South Korean usage.",
+                max_length=200,
+                verbose_name="name (Korean)",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalevent',
-            name='location_ko',
-            field=models.CharField(blank=True, max_length=200, verbose_name='location (Korean)'),
+            model_name="historicalevent",
+            name="location_ko",
+            field=models.CharField(blank=True, max_length=200, verbose_name="location (Korean)"),
         ),
         migrations.AddField(
-            model_name='historicalevent',
-            name='summary_ko',
-            field=models.TextField(blank=True, verbose_name='summary (Korean)'),
+            model_name="historicalevent",
+            name="summary_ko",
+            field=models.TextField(blank=True, verbose_name="summary (Korean)"),
         ),
         migrations.AddField(
-            model_name='historicalevent',
-            name='title_ko',
-            field=models.CharField(blank=True, max_length=300, verbose_name='title (Korean)'),
+            model_name="historicalevent",
+            name="title_ko",
+            field=models.CharField(blank=True, max_length=300, verbose_name="title (Korean)"),
         ),
         migrations.AddField(
-            model_name='tag',
-            name='name_ko',
-            field=models.CharField(blank=True, max_length=80, verbose_name='name (Korean)'),
+            model_name="tag",
+            name="name_ko",
+            field=models.CharField(blank=True, max_length=80, verbose_name="name (Korean)"),
         ),
         migrations.RunPython(run(FORWARD), run(BACKWARD)),
     ]

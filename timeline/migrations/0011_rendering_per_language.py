@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('timeline', '0010_merge_i18n'),
+        ("timeline", "0010_merge_i18n"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='eventrendering',
-            name='detail_ko',
-            field=models.BinaryField(default=b''),
+            model_name="eventrendering",
+            name="detail_ko",
+            field=models.BinaryField(default=b""),
         ),
         migrations.AddField(
-            model_name='eventrendering',
-            name='item_ko',
-            field=models.BinaryField(default=b''),
+            model_name="eventrendering",
+            name="item_ko",
+            field=models.BinaryField(default=b""),
         ),
     ]

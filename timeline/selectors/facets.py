@@ -15,12 +15,12 @@ from types import SimpleNamespace
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.db import connection, connections
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, QuerySet
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
 
 from timeline.caching import data_version, read_data_version
-from timeline.models import Actor, Event
+from timeline.models import Actor, Event, Tag
 from timeline.selectors.events import filtered_events, public_status_expression
 from timeline.selectors.params import TimelineFilter
 from timeline.translation import localized_text
@@ -222,3 +222,38 @@ def warm_counts(*, delay: float) -> bool:
     finally:
         connection.close()
     return True
+
+
+# ----------------------------------------------------------------------------------------------
+# What the filter panel offers
+
+
+def panel_choices(*, base: QuerySet | None = None, base_key: str = "") -> dict[str, list]:
+    """The values the filter panel offers whatever the filters: the countries where the events
+    of `base` (else every published event) happened, and the tags published events carry, as
+    {"countries": ["KP", …], "tags": [{"slug", "name", "name_ko"}, …]}. Both read the whole
+    record, so they are kept per data version (`base_key` names a narrowed `base`)."""
+
+    if base is not None and not base_key:
+        return read_panel_choices(base=base)
+    key = f"panel-choices:{data_version()}:{base_key}"
+    cached = cache.get(key)
+    if cached is None:
+        cached = read_panel_choices(base=base)
+        cache.set(key, cached, 3600)
+    return cached
+
+
+def read_panel_choices(*, base: QuerySet | None) -> dict[str, list]:
+    events = base if base is not None else Event.objects.published()
+    countries = events.exclude(country="").order_by().values_list("country", flat=True).distinct()
+    # One index probe per tag (stopping at its first published event), not a join of every
+    # tagged event: the tags are few, the events many.
+    published_links = Event.tags.through.objects.filter(
+        tag=OuterRef("pk"), event__publication=Event.Publication.PUBLISHED
+    )
+    tags = Tag.objects.filter(Exists(published_links)).order_by("name")
+    return {
+        "countries": sorted(countries),
+        "tags": list(tags.values("slug", "name", "name_ko")),
+    }

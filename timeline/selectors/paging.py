@@ -8,6 +8,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import date
+from types import SimpleNamespace
 
 from django.core.cache import cache
 from django.db.models import BooleanField, F, Q, QuerySet
@@ -195,3 +196,30 @@ def decode_source_cursor(cursor: str) -> tuple[date | None, int]:
         return (date.fromisoformat(day) if day is not None else None), pk
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError, OverflowError) as error:
         raise InvalidCursor("the cursor is not one this service issued") from error
+
+
+@dataclass(frozen=True)
+class ValuePage:
+    rows: list[dict]
+    next_cursor: str | None
+
+
+def value_page(
+    filters: TimelineFilter,
+    *,
+    fields: list[str],
+    cursor: str | None = None,
+    limit: int = DEFAULT_LIMIT,
+    base: QuerySet | None = None,
+) -> ValuePage:
+    """One page of the matching events as dicts of `fields` (with pk, start and end), cut as
+    `event_page` cuts it but without building model rows: for lists that join what is stored
+    beside each event (its rendered card)."""
+    names = list(dict.fromkeys(["pk", "start", "end", *fields]))
+    if filters.ranked:
+        names.append("relevance")
+    rows = list(keyset_events(filters, cursor=cursor, base=base).values(*names)[: limit + 1])
+    next_cursor = None
+    if len(rows) > limit:
+        next_cursor = encode_cursor(SimpleNamespace(**rows[limit - 1]), sort=filters.order)
+    return ValuePage(rows=rows[:limit], next_cursor=next_cursor)

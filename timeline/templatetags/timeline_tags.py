@@ -11,9 +11,9 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
+from timeline.cards import mark_terms, search_terms, terms_slot
 from timeline.countries import country_name
 from timeline.selectors.events import last_published_change
-from timeline.selectors.search import HANGUL, korean_stem, parse_websearch
 from timeline.translation import content_language, localized_text
 from timeline.translation import localized as read
 
@@ -30,15 +30,7 @@ def http_url(value: str) -> str:
 @register.filter
 def highlight(value: str, query: str) -> SafeString:
     """Escape `value`, then mark the words of the search query in it."""
-    text = escape(value or "")
-    terms, _ = parse_websearch(query or "")
-    # A Korean word is found without its particle ("북한의" finds "북한"): mark what was found.
-    terms = [korean_stem(t) if HANGUL.search(t) else t for t in terms]
-    terms = sorted({escape(t) for t in terms if len(t) >= 2}, key=len, reverse=True)
-    if not terms:
-        return mark_safe(text)
-    pattern = re.compile("|".join(re.escape(t) for t in terms), re.I)
-    return mark_safe(pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", text))
+    return mark_terms(escape(value or ""), search_terms(query))
 
 
 # The characters that could end a <script> element or start a comment inside one.
@@ -102,12 +94,16 @@ def tr(obj, field: str) -> str:
 
 
 @register.simple_tag
-def localized(obj, field: str, q: str = "") -> SafeString:
+def localized(obj, field: str, q: str = "", slot: bool = False) -> SafeString:
     """The field in the page's language; a fallback to the other language is marked with its
-    language (lang attribute and a small label), and the search words are highlighted."""
+    language (lang attribute and a small label), and the search words are highlighted (with
+    `slot`, a stored card's text is marked as the place to highlight them when read)."""
 
     value = read(obj, field)
-    html = highlight(value.text, q) if q else escape(value.text)
+    if slot:
+        html = terms_slot(escape(value.text))
+    else:
+        html = highlight(value.text, q) if q else escape(value.text)
     if not value.fallback:
         return mark_safe(html)
     label = gettext("English") if value.language == "en" else gettext("Korean")
