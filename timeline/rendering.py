@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import sys
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from contextlib import ContextDecorator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import orjson
@@ -355,6 +355,41 @@ def rendered_page(
         for row in rows
     ]
     return RenderedPage(items=items, next_cursor=next_cursor)
+
+
+@dataclass(frozen=True)
+class StoredItem:
+    pk: int
+    updated_at: datetime
+    item: bytes | memoryview
+
+
+def rendered_items(
+    events: QuerySet, *, language: str = "en", chunk: int = 500
+) -> Iterator[StoredItem]:
+    """Every event of `events`, in its order, with its stored list entry (the time-dependent
+    status applied): what the exports write, read `chunk` rows at a time. Reading stored JSON
+    costs a thirteenth of building each entry from model rows (bench/hardening.py), which
+    keeps a 20 000-event export well inside a worker's timeout."""
+    stored = f"rendering__{stored_columns(language)[0]}"
+    rows = events.prefetch_related(None).values_list("pk", "end", "status", "updated_at", stored)
+    today = timezone.localdate()
+    batch: list[tuple] = []
+    for row in rows.iterator(chunk_size=chunk):
+        batch.append(row)
+        if len(batch) == chunk:
+            yield from _stored_batch(batch, language=language, today=today)
+            batch = []
+    if batch:
+        yield from _stored_batch(batch, language=language, today=today)
+
+
+def _stored_batch(rows: list[tuple], *, language: str, today: date) -> Iterator[StoredItem]:
+    missing = [row[0] for row in rows if not row[4]]
+    fresh = render_in_memory(missing, detail=False, language=language) if missing else {}
+    for pk, end, status, updated_at, item in rows:
+        shown = with_status(item or fresh[pk], status=status, end=end, today=today)
+        yield StoredItem(pk=pk, updated_at=updated_at, item=shown)
 
 
 def rendered_detail(slug: str, *, language: str = "en") -> bytes | memoryview | None:

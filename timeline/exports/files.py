@@ -19,8 +19,10 @@ import secrets
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
+import orjson
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import QuerySet
@@ -29,8 +31,8 @@ from django.utils import translation
 
 from timeline.caching import data_version
 from timeline.limits import acquire_slot, release_slot
-from timeline.models import Event
-from timeline.schemas import EventItem
+from timeline.rendering import StoredItem, rendered_items
+from timeline.schemas import ActorRef, EventItem, SourceOut
 from timeline.selectors.params import TimelineFilter
 
 MAX_EXPORT_ROWS = 20_000
@@ -50,13 +52,26 @@ class Format:
     write: Callable[..., Iterator[str]]
 
 
-def exported_items(events: QuerySet, *, language: str) -> Iterator[tuple[Event, EventItem]]:
-    """Each event (with `with_related`'s prefetches) and its list entry in `language`: an
-    export says exactly what the API says."""
-    for event in events[:MAX_EXPORT_ROWS].iterator(chunk_size=READ_CHUNK):
-        with translation.override(language):
-            item = EventItem.from_orm(event)
-        yield event, item
+def exported_items(events: QuerySet, *, language: str) -> Iterator[tuple[StoredItem, EventItem]]:
+    """Each event (its id and last change) and its list entry in `language`, read from the
+    stored renderings: an export says exactly what the API says, at a fraction of the cost of
+    building entries from model rows."""
+    for stored in rendered_items(events[:MAX_EXPORT_ROWS], language=language, chunk=READ_CHUNK):
+        yield stored, EventItem.model_construct(**stored_entry(stored.item))
+
+
+def stored_entry(raw: bytes | memoryview) -> dict:
+    """A stored list entry as the fields the writers read (dates as dates, actors and sources
+    as their schemas), without running the schema's resolvers, which read model rows."""
+    data = orjson.loads(raw)
+    data["start"] = date.fromisoformat(data["start"])
+    data["end"] = date.fromisoformat(data["end"])
+    data["actors"] = [ActorRef.model_construct(**actor) for actor in data["actors"]]
+    for source in data["sources"]:
+        if source["published_on"]:
+            source["published_on"] = date.fromisoformat(source["published_on"])
+    data["sources"] = [SourceOut.model_construct(**source) for source in data["sources"]]
+    return data
 
 
 def drain(buffer: io.StringIO) -> str:
