@@ -168,10 +168,10 @@ def test_the_page_reads_cards_without_model_rows_in_a_constant_number_of_queries
 
 
 def test_panel_tags_are_read_once_per_data_version_and_only_from_published_events(client, curated):
-    tag = Tag.objects.create(slug="denuclearization", name="Denuclearization", name_ko="비핵화")
+    tag = Tag.objects.create(slug="panel-probe", name="Panel probe", name_ko="패널 시험")
     Event.objects.get(slug=SINGAPORE).tags.add(tag)  # a change: a new data version
-    assert 'value="denuclearization"' in page(client, "/en/")
-    assert "비핵화" in page(client, "/ko/")
+    assert 'value="panel-probe"' in page(client, "/en/")
+    assert "패널 시험" in page(client, "/ko/")
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/en/?kind=summit&limit=3").status_code == 200
     sql = [q["sql"] for q in queries.captured_queries]
@@ -180,4 +180,4 @@ def test_panel_tags_are_read_once_per_data_version_and_only_from_published_event
     event = Event.objects.get(slug=SINGAPORE)
     event.publication = Event.Publication.WITHDRAWN
     event.save()
-    assert 'value="denuclearization"' not in page(client, "/en/")
+    assert 'value="panel-probe"' not in page(client, "/en/")
