@@ -66,6 +66,8 @@ def form_data(event: Event | None = None, **overrides) -> dict:
         "latitude": "",
         "longitude": "",
         "loaded_version": event.version if event else "",
+        # The event's tags as the form shows them selected (left out, a save would clear them).
+        "tags": [str(pk) for pk in event.tags.values_list("pk", flat=True)] if event else [],
     }
     for prefix in INLINE_PREFIXES:
         data.update(
