@@ -341,19 +341,11 @@ def rendered_page(
             pk=last[0], start=last[1], end=last[2], relevance=last[5] if filters.ranked else None
         )
         next_cursor = encode_cursor(row, sort=filters.order)
-    rows = rows[:limit]
-    missing = [row[0] for row in rows if not row[4]]
-    fresh = render_in_memory(missing, detail=False, language=language) if missing else {}
-    today = timezone.localdate()
-    items = [
-        with_status(
-            row[4] if row[4] else fresh[row[0]],
-            status=row[3],
-            end=row[2],
-            today=today,
-        )
-        for row in rows
-    ]
+    items = stored_or_fresh(
+        [(pk, end, status, stored) for pk, _start, end, status, stored, *_ in rows[:limit]],
+        language=language,
+        today=timezone.localdate(),
+    )
     return RenderedPage(items=items, next_cursor=next_cursor)
 
 
@@ -385,11 +377,26 @@ def rendered_items(
 
 
 def _stored_batch(rows: list[tuple], *, language: str, today: date) -> Iterator[StoredItem]:
-    missing = [row[0] for row in rows if not row[4]]
-    fresh = render_in_memory(missing, detail=False, language=language) if missing else {}
-    for pk, end, status, updated_at, item in rows:
-        shown = with_status(item or fresh[pk], status=status, end=end, today=today)
+    items = stored_or_fresh(
+        [(pk, end, status, item) for pk, end, status, _updated, item in rows],
+        language=language,
+        today=today,
+    )
+    for (pk, _end, _status, updated_at, _item), shown in zip(rows, items, strict=True):
         yield StoredItem(pk=pk, updated_at=updated_at, item=shown)
+
+
+def stored_or_fresh(
+    rows: list[tuple[int, date, str, bytes | memoryview]], *, language: str, today: date
+) -> list[bytes | memoryview]:
+    """The list entries of (pk, end, status, stored entry) rows: the stored one, or rendered in
+    memory when missing (one query for all of them), with the status readers see `today`."""
+    missing = [pk for pk, _end, _status, stored in rows if not stored]
+    fresh = render_in_memory(missing, detail=False, language=language) if missing else {}
+    return [
+        with_status(stored or fresh[pk], status=status, end=end, today=today)
+        for pk, end, status, stored in rows
+    ]
 
 
 def rendered_detail(slug: str, *, language: str = "en") -> bytes | memoryview | None:

@@ -37,6 +37,7 @@ from timeline.selectors.params import (
     PAGE_SORT,
     TimelineFilter,
     filter_from_query,
+    without_nul,
 )
 from timeline.translation import content_language, localized_text
 
@@ -82,7 +83,7 @@ def untidy_redirect(request: HttpRequest, query: QueryDict) -> HttpResponseRedir
 def with_typed_actor(query: QueryDict) -> tuple[QueryDict, str]:
     """The query with the actor whose name was typed in the actor box (and sent with Enter,
     or without JavaScript) added to the actor filter; or a message if no actor has that name."""
-    typed = query.get("actor_search", "").replace("\x00", "").strip()[:100]
+    typed = without_nul(query.get("actor_search", "")).strip()[:100]
     if not typed:
         return query, ""
     candidates = list(Actor.objects.matching(typed).order_by("name")[:200])
@@ -628,7 +629,7 @@ def event_revisions(request: HttpRequest, *, slug: str) -> TemplateResponse:
 @cache_for_anonymous
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def actor_list(request: HttpRequest) -> TemplateResponse:
-    q = request.GET.get("q", "").replace("\x00", "").strip()[:200]
+    q = without_nul(request.GET.get("q", "")).strip()[:200]
     actors = Actor.objects.public().order_by("name")
     if q:
         actors = actors.matching(q)
@@ -672,7 +673,7 @@ def suggestion_rank(actor: Actor, *, typed: str) -> tuple[int, str]:
 def actor_suggestions(request: HttpRequest) -> TemplateResponse:
     """The actor combobox's options: actors whose name or alias contains what was typed, the
     closest matches first."""
-    q = request.GET.get("actor_search", "").replace("\x00", "").strip()[:100]
+    q = without_nul(request.GET.get("actor_search", "")).strip()[:100]
     public = Actor.objects.public()
     actors = list(public.matching(q).order_by("name")[:200]) if q else []
     actors.sort(key=lambda actor: suggestion_rank(actor, typed=q))

@@ -11,7 +11,7 @@ from django.utils.dateparse import parse_datetime
 from pydantic import BaseModel, BeforeValidator, Field, field_validator
 
 from timeline.models import ActorKind
-from timeline.selectors.params import DEFAULT_LIMIT, MAX_LIMIT
+from timeline.selectors.params import DEFAULT_LIMIT, MAX_LIMIT, without_nul
 
 # What a slug can be; anything else (a NUL byte, say) is simply not found.
 SLUG = re.compile(r"[-\w]{1,200}")
@@ -19,11 +19,6 @@ SLUG = re.compile(r"[-\w]{1,200}")
 
 def is_slug(text: str) -> bool:
     return SLUG.fullmatch(text) is not None
-
-
-def without_nul(value: object) -> object:
-    """A NUL byte means nothing in a query and databases refuse it: it is dropped."""
-    return value.replace("\x00", "") if isinstance(value, str) else value
 
 
 Text = Annotated[str, BeforeValidator(without_nul)]

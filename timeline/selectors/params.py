@@ -17,6 +17,13 @@ from timeline.dates import DateSpan, parse_span
 from timeline.models import EventKind, EventStatus
 from timeline.selectors.search import MIN_TERM, too_short
 
+
+def without_nul(value: object) -> object:
+    """A NUL byte means nothing in a query and databases refuse it: it is dropped. The one
+    place every reader of query text (pages, API, forms) cleans it."""
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
 LIST_FIELDS = ("kind", "actor", "country", "tag", "status")
 MAX_TERMS = 20
 DEFAULT_LIMIT = 50
@@ -62,7 +69,7 @@ class TimelineFilter(BaseModel):
         if isinstance(value, list):  # a repeated single-valued parameter: the last one wins
             value = value[-1] if value else ""
         if isinstance(value, str):
-            value = value.replace("\x00", "").strip()
+            value = without_nul(value).strip()
         return value
 
     @field_validator("q", mode="after")
@@ -79,7 +86,7 @@ class TimelineFilter(BaseModel):
     @classmethod
     def check_countries(cls, values: list[str]) -> list[str]:
         codes = []
-        for value in (v.replace("\x00", "").strip() for v in values):
+        for value in (without_nul(v).strip() for v in values):
             if not value:
                 continue
             code = country_code(value)
@@ -94,7 +101,7 @@ class TimelineFilter(BaseModel):
     @field_validator("actor", "tag", mode="after")
     @classmethod
     def drop_blanks(cls, values: list[str]) -> list[str]:
-        cleaned = (v.replace("\x00", "").strip() for v in values)
+        cleaned = (without_nul(v).strip() for v in values)
         return [v for v in cleaned if v]
 
     @field_validator("kind", "status", mode="before")
